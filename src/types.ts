@@ -1,0 +1,182 @@
+/**
+ * Shared types: every module imports its data shapes from here, so the flow
+ * file → ReportDocument → index → SearchResponse → page can be read in one place.
+ */
+
+/** Where a metadata field was read from, shown to users next to the value. */
+export type FieldOrigin =
+  | 'header' // labelled page header (标题:, 发文机构:, 成文日期: …)
+  | 'title' // derived from the title text (e.g. the year in 关于2023年…的报告)
+  | 'body' // found in the body text
+  | 'signature' // the signature block at the end (issuer + date)
+  | 'dataset' // a column of a CSV/JSONL row
+  | 'path' // the file name or folder
+  | 'sidecar' // a <file>.meta.json written by a user
+  | 'gazetteer'; // inferred from the gazetteer (a parent of a named county, …)
+
+export type MetaField = 'title' | 'issuer' | 'region' | 'year' | 'date' | 'docNumber' | 'sourceUrl';
+
+/**
+ * A place in China's administrative divisions (GB/T 2260).
+ * Municipalities have no city level: 上海市/松江区 is {province: 上海市, city: null, county: 松江区}.
+ * Central bodies (国务院 …) are {province: '全国', city: null, county: null, code: null}.
+ */
+export interface Region {
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  /** Six-digit GB/T 2260 code of the most specific level, when known. */
+  code: string | null;
+}
+
+/** Region name used for central bodies; also the root of the region facet. */
+export const NATIONAL = '全国';
+
+export interface ReportMeta {
+  title: string;
+  issuer: string | null;
+  region: Region;
+  /** The year the report is about (not necessarily the publication year). */
+  year: number | null;
+  /** ISO YYYY-MM-DD. */
+  date: string | null;
+  /** 文号, e.g. 新卫〔2022〕12号. */
+  docNumber: string | null;
+  sourceUrl: string | null;
+  /** For each field that has a value, where it came from. */
+  sources: Partial<Record<MetaField, FieldOrigin>>;
+}
+
+/** One cleaned report, the unit of indexing and of search results. */
+export interface ReportDocument extends ReportMeta {
+  /** Stable, readable, URL-safe id derived from `path` (+ row key for datasets). */
+  id: string;
+  /** Path relative to the data folder, with forward slashes. */
+  path: string;
+  /**
+   * Cleaned text: paragraphs (headings included) joined by a single '\n',
+   * each trimmed and non-empty. Paragraph N (0-based) is anchor `p-N`.
+   */
+  text: string;
+  /** Problems noticed while ingesting that did not stop it (Chinese, user-facing). */
+  warnings: string[];
+}
+
+export interface SkippedFile {
+  /** Path relative to the data folder (row suffix `#row=N` for a dataset row). */
+  path: string;
+  /** Why it was skipped, in Chinese, user-facing. */
+  reason: string;
+}
+
+export interface DuplicateReport {
+  path: string;
+  /** Id of the report that was kept. */
+  duplicateOf: string;
+}
+
+export interface IngestResult {
+  docs: ReportDocument[];
+  /** Files found under the data folder (datasets count once). */
+  found: number;
+  skipped: SkippedFile[];
+  duplicates: DuplicateReport[];
+}
+
+// ---------------------------------------------------------------- query
+
+/** A leaf of the query tree: a substring to find, in the body or in the title. */
+export interface TermNode {
+  type: 'term';
+  /** Normalised text to match as a substring (analyzer.normalize applied). */
+  text: string;
+  /** What the user typed, for messages. */
+  raw: string;
+  /** True when the user quoted it (an exact phrase). */
+  phrase: boolean;
+  field: 'body' | 'title';
+}
+
+export interface AndNode {
+  type: 'and';
+  children: QueryNode[];
+}
+export interface OrNode {
+  type: 'or';
+  children: QueryNode[];
+}
+export interface NotNode {
+  type: 'not';
+  child: QueryNode;
+}
+
+export type QueryNode = TermNode | AndNode | OrNode | NotNode;
+
+export interface ParsedQuery {
+  /** null when the query has no positive term (empty, or only exclusions). */
+  root: QueryNode | null;
+  /** Positive terms (not under a NOT), for highlighting, matchCount and ranking. */
+  positiveTerms: TermNode[];
+  /** Lenient-parse notes for the user (Chinese), e.g. an unbalanced quote was closed. */
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------- search
+
+export type SortOrder = 'relevance' | 'date-desc' | 'date-asc';
+
+export interface SearchRequest {
+  q: string;
+  /** Region paths (OR): '全国', '四川省', '四川省/达州市', '青海省/西宁市/湟中区'. */
+  regions?: string[];
+  /** Years (OR). */
+  years?: number[];
+  sort?: SortOrder;
+  /** 1-based. */
+  page?: number;
+  /** 1..100. */
+  size?: number;
+}
+
+export interface FacetBucket {
+  value: string;
+  count: number;
+}
+
+export interface Passage {
+  /** Paragraph anchor, `p-N`. */
+  anchor: string;
+  /** Escaped text with matches wrapped in <mark>; safe to insert as HTML. */
+  html: string;
+}
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  issuer: string | null;
+  region: Pick<Region, 'province' | 'city' | 'county'>;
+  year: number | null;
+  date: string | null;
+  score: number;
+  /** All occurrences of all positive query terms in the text. */
+  matchCount: number;
+  passages: Passage[];
+}
+
+export interface SearchResponse {
+  query: string;
+  total: number;
+  page: number;
+  size: number;
+  tookMs: number;
+  facets: { region: FacetBucket[]; year: FacetBucket[] };
+  hits: SearchHit[];
+}
+
+/** A stored report as the report page and /api/doc need it. */
+export interface StoredReport extends ReportMeta {
+  id: string;
+  path: string;
+  text: string;
+  warnings: string[];
+}
