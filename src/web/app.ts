@@ -1,0 +1,79 @@
+/**
+ * The web app, after expressjs `examples/route-separation`: `createApp` wires
+ * security headers, static files, routes and error pages, and returns the app
+ * without listening, so tests can `listen(0)` and `src/cli/serve.ts` can serve it.
+ *
+ * ### Examples
+ * const app = createApp({ handle: await IndexHandle.open('index', { watch: true }) });
+ * app.listen(3000, '127.0.0.1');
+ */
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Engine } from '../search/engine.js';
+import { errorHandler, notFound } from './errors.js';
+import { parseQueryString } from './params.js';
+import { docRoutes } from './routes/doc.js';
+import { healthRoutes } from './routes/health.js';
+import { searchRoutes } from './routes/search.js';
+
+/**
+ * Where routes get an engine: `current()` is called once per request and that
+ * snapshot answers the whole request, even if a rebuilt index is swapped in meanwhile.
+ * `IndexHandle` (src/index/reader.ts) is one; `{ current: () => engine }` is another.
+ */
+export interface EngineSource {
+  current(): Engine;
+}
+
+export interface AppOptions {
+  handle: EngineSource;
+  /** Templates folder; default `views/` at the repository root. */
+  viewsDir?: string;
+  /** Static files served under /static; default `public/`. */
+  publicDir?: string;
+}
+
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+
+export function createApp(options: AppOptions): Express {
+  const { handle } = options;
+  const app = express();
+
+  app.disable('x-powered-by');
+  app.set('views', options.viewsDir ?? root('views'));
+  app.set('view engine', 'ejs');
+  // our own parser: repeated keys → arrays, key[x] → object (refused by validation), no qs limits
+  app.set('query parser', parseQueryString);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'object-src': ["'none'"],
+          'base-uri': ["'none'"],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          // served over plain HTTP on localhost or a LAN: upgrading would break CSS and JS there
+          'upgrade-insecure-requests': null,
+        },
+      },
+      // plain HTTP: HSTS belongs to whatever terminates TLS in front of us
+      strictTransportSecurity: false,
+    }),
+  );
+
+  app.use('/static', express.static(options.publicDir ?? root('public'), { index: false, maxAge: '1h' }));
+
+  app.use(searchRoutes(handle));
+  app.use(docRoutes(handle));
+  app.use(healthRoutes(handle));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,70 @@
+/**
+ * Error pages, after expressjs `examples/error-pages`: one handler turns every
+ * error into a status and a Chinese message, rendered as a page or as `{error}`
+ * depending on the route (`/api/*` is always JSON) and the Accept header.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { QueryError } from '../query/errors.js';
+import { ParamError } from './params.js';
+
+/** A page or report that does not exist; `message` is Chinese. */
+export class NotFoundError extends Error {
+  readonly status = 404;
+  constructor(message = '找不到这个页面。') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+const GENERIC: Record<number, string> = {
+  400: '请求的地址或参数格式有误。',
+  404: '找不到这个页面。',
+  405: '不支持这种请求方式。',
+  413: '请求太大。',
+  500: '服务器内部出错，请稍后再试。',
+};
+
+function isJsonRoute(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.path === '/healthz';
+}
+
+function send(req: Request, res: Response, status: number, message: string): void {
+  res.status(status);
+  const json = () => void res.json({ error: message });
+  if (isJsonRoute(req)) return json();
+  // keep what the user typed in the search box so a refused query can be fixed in place
+  const q = typeof req.query?.q === 'string' ? req.query.q : '';
+  const html = () =>
+    res.render('error', {
+      pageTitle: `${status === 404 ? '未找到' : status === 400 ? '请求有误' : '出错了'} - 报告搜索`,
+      status,
+      message,
+      q,
+    });
+  res.format({ html, json, default: html });
+}
+
+/** Anything no route answered. */
+export const notFound: RequestHandler = (req, res) => {
+  send(req, res, 404, GENERIC[404]);
+};
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  let status = 500;
+  let message = GENERIC[500];
+  if (err instanceof ParamError || err instanceof QueryError || err?.name === 'QueryError') {
+    status = 400;
+    message = err.message;
+  } else if (err instanceof NotFoundError) {
+    status = 404;
+    message = err.message;
+  } else if (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500) {
+    // express's own 4xx (a malformed %-escape in the path, …): its English message is not for users
+    status = err.status;
+    message = GENERIC[status] ?? GENERIC[400];
+  } else {
+    console.error('web: 未处理的错误', req.method, req.originalUrl, err);
+  }
+  send(req, res, status, message);
+};

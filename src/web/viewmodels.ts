@@ -1,0 +1,354 @@
+/**
+ * View models: plain data the templates print with `<%= %>`. Everything a page
+ * decides (which facet is selected, where a chip's × leads, which pages to offer,
+ * what to suggest when nothing matched) is decided here, in pure functions, so
+ * templates only loop and print.
+ */
+import type { ReportView } from '../search/engine.js';
+import { type FacetBucket, type FieldOrigin, type MetaField, type Region, type SearchResponse, type SortOrder } from '../types.js';
+import { DEFAULT_SIZE, defaultSort, MAX_PAGE, type ValidSearchRequest } from './params.js';
+import { docUrl, paragraphPermalink, searchUrl } from './urls.js';
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface FacetLink extends Link {
+  value: string;
+  count: number;
+  selected: boolean;
+}
+
+export interface HitView {
+  id: string;
+  title: string;
+  url: string;
+  regionPath: string;
+  year: number | null;
+  date: string | null;
+  issuer: string | null;
+  matchCount: number;
+  passages: { url: string; anchor: string; html: string }[];
+}
+
+export interface PageLink {
+  n: number;
+  url: string;
+  current: boolean;
+}
+
+export interface SearchPageModel {
+  pageTitle: string;
+  state: ValidSearchRequest;
+  /** Filters and sort carried by the search form, so a new query keeps them. */
+  hidden: { name: string; value: string }[];
+  total: number;
+  tookMs: number;
+  /** 1-based positions of the first and last hit on this page. */
+  from: number;
+  to: number;
+  hits: HitView[];
+  regionCrumbs: Link[];
+  regionFacet: FacetLink[];
+  yearFacet: FacetLink[];
+  chips: Link[];
+  clearFiltersUrl: string | null;
+  sorts: (Link & { selected: boolean })[];
+  pagination: { prev: string | null; next: string | null; pages: (PageLink | null)[] } | null;
+  suggestions: Link[];
+  /** Results exist, but the requested page is past the last one. */
+  pastLastPage: boolean;
+}
+
+const SORT_LABELS: Record<SortOrder, string> = {
+  relevance: '相关度',
+  'date-desc': '最新',
+  'date-asc': '最早',
+};
+
+/** Display form of a region path: 四川省/达州市 → 四川省 › 达州市. */
+export function regionLabel(path: string): string {
+  return path.split('/').join(' › ');
+}
+
+export function hitRegionPath(region: Pick<Region, 'province' | 'city' | 'county'>): string {
+  return [region.province, region.city, region.county].filter(Boolean).join(' › ');
+}
+
+function isAncestor(ancestor: string, path: string): boolean {
+  return path.startsWith(`${ancestor}/`);
+}
+
+/**
+ * Where a click on a region bucket leads: a selected bucket is removed; a child of a
+ * selected region replaces its parent (drill-down narrows); anything else is added (OR).
+ */
+function regionToggle(selected: string[], value: string): string[] {
+  if (selected.includes(value)) return selected.filter((r) => r !== value);
+  if (selected.some((r) => isAncestor(r, value))) {
+    return [...selected.filter((r) => !isAncestor(r, value)), value];
+  }
+  return [...selected, value];
+}
+
+function yearToggle(selected: number[], year: number): number[] {
+  return selected.includes(year) ? selected.filter((y) => y !== year) : [...selected, year].sort((a, b) => b - a);
+}
+
+/** Filter changes reset paging: page 7 of another result set means nothing. */
+function withState(state: ValidSearchRequest, change: Partial<ValidSearchRequest>): string {
+  return searchUrl({ ...state, page: 1, ...change });
+}
+
+export function regionFacetLinks(state: ValidSearchRequest, buckets: FacetBucket[]): FacetLink[] {
+  return buckets.map((b) => ({
+    value: b.value,
+    // buckets are children of the drilled-into region: show the last level only
+    label: b.value.split('/').pop() || b.value,
+    count: b.count,
+    selected: state.regions.includes(b.value),
+    url: withState(state, { regions: regionToggle(state.regions, b.value) }),
+  }));
+}
+
+export function yearFacetLinks(state: ValidSearchRequest, buckets: FacetBucket[]): FacetLink[] {
+  return buckets
+    .map((b) => ({ b, year: Number(b.value) }))
+    .filter(({ year }) => Number.isInteger(year))
+    .sort((x, y) => y.year - x.year) // newest first, whatever order the engine used
+    .map(({ b, year }) => ({
+      value: b.value,
+      label: `${year}年`,
+      count: b.count,
+      selected: state.years.includes(year),
+      url: withState(state, { years: yearToggle(state.years, year) }),
+    }));
+}
+
+/** 全部地区 › 四川省 › 达州市 — each level leads back up; shown when one region is selected. */
+export function regionCrumbs(state: ValidSearchRequest): Link[] {
+  if (state.regions.length !== 1) return [];
+  const parts = state.regions[0].split('/');
+  const crumbs: Link[] = [{ label: '全部地区', url: withState(state, { regions: [] }) }];
+  for (let i = 0; i < parts.length; i++) {
+    crumbs.push({ label: parts[i], url: withState(state, { regions: [parts.slice(0, i + 1).join('/')] }) });
+  }
+  return crumbs;
+}
+
+export function filterChips(state: ValidSearchRequest): Link[] {
+  return [
+    ...state.regions.map((r) => ({
+      label: `地区：${regionLabel(r)}`,
+      url: withState(state, { regions: state.regions.filter((x) => x !== r) }),
+    })),
+    ...state.years.map((y) => ({
+      label: `年份：${y}年`,
+      url: withState(state, { years: state.years.filter((x) => x !== y) }),
+    })),
+  ];
+}
+
+/** Page numbers around the current page, with null for a gap (…). */
+export function pagination(state: ValidSearchRequest, total: number): SearchPageModel['pagination'] {
+  const last = Math.min(Math.ceil(total / state.size), MAX_PAGE);
+  if (last <= 1) return null;
+  const at = (n: number) => searchUrl({ ...state, page: n });
+  const wanted = new Set([1, last]);
+  for (let n = state.page - 2; n <= state.page + 2; n++) if (n >= 1 && n <= last) wanted.add(n);
+  const pages: (PageLink | null)[] = [];
+  let prev = 0;
+  for (const n of [...wanted].sort((a, b) => a - b)) {
+    if (n - prev > 1) pages.push(null);
+    pages.push({ n, url: at(n), current: n === state.page });
+    prev = n;
+  }
+  return {
+    prev: state.page > 1 ? at(Math.min(state.page - 1, last)) : null,
+    next: state.page < last ? at(state.page + 1) : null,
+    pages,
+  };
+}
+
+/** What to try when nothing matched, each as a link that does it. */
+export function suggestions(state: ValidSearchRequest, total: number): Link[] {
+  const out: Link[] = [];
+  if (total > 0) return [{ label: '回到第 1 页', url: searchUrl({ ...state, page: 1 }) }];
+  if (state.regions.length || state.years.length) {
+    out.push({ label: '去掉地区和年份筛选，在全部报告中搜索', url: withState(state, { regions: [], years: [] }) });
+  }
+  const q = state.q;
+  if (/["“”]/.test(q)) {
+    out.push({ label: '去掉引号，不要求词语紧挨着出现', url: withState(state, { q: q.replace(/["“”]/g, ' ').replace(/\s+/g, ' ').trim() }) });
+  }
+  if (/(^|\s)标题[:：]/.test(q)) {
+    out.push({ label: '不限于标题，在全文中搜索', url: withState(state, { q: q.replace(/(^|\s)标题[:：]/g, '$1') }) });
+  }
+  if (/(^|\s)-\S/.test(q)) {
+    out.push({ label: '去掉排除词（以 - 开头的词）', url: withState(state, { q: q.replace(/(^|\s)-\S+/g, ' ').replace(/\s+/g, ' ').trim() }) });
+  }
+  const words = q.trim().split(/\s+/).filter(Boolean);
+  if (words.length > 1) {
+    out.push({ label: `只搜“${words[0].replace(/^[-"“”]|["“”]$/g, '')}”`, url: withState(state, { q: words[0].replace(/^[-"“”]|["“”]$/g, '') }) });
+  }
+  return out;
+}
+
+export function hitView(state: ValidSearchRequest, hit: SearchResponse['hits'][number]): HitView {
+  return {
+    id: hit.id,
+    title: hit.title,
+    url: docUrl(hit.id, state.q),
+    regionPath: hitRegionPath(hit.region),
+    year: hit.year,
+    date: hit.date,
+    issuer: hit.issuer,
+    matchCount: hit.matchCount,
+    passages: hit.passages.slice(0, 3).map((p) => ({ url: docUrl(hit.id, state.q, p.anchor), anchor: p.anchor, html: p.html })),
+  };
+}
+
+export function searchPageModel(state: ValidSearchRequest, res: SearchResponse): SearchPageModel {
+  const chips = filterChips(state);
+  const from = res.total === 0 ? 0 : (state.page - 1) * state.size + 1;
+  const to = Math.min(res.total, (state.page - 1) * state.size + res.hits.length);
+  const hidden = [
+    ...state.regions.map((r) => ({ name: 'region', value: r })),
+    ...state.years.map((y) => ({ name: 'year', value: String(y) })),
+    // a sort the user picked is kept; the default one follows the new query
+    ...(state.sort !== defaultSort(state.q) ? [{ name: 'sort', value: state.sort }] : []),
+    ...(state.size !== DEFAULT_SIZE ? [{ name: 'size', value: String(state.size) }] : []),
+  ];
+  return {
+    pageTitle: state.q ? `${state.q} - 报告搜索` : '报告搜索 · 政府工作报告全文检索',
+    state,
+    hidden,
+    total: res.total,
+    tookMs: res.tookMs,
+    from,
+    to,
+    hits: res.hits.map((h) => hitView(state, h)),
+    regionCrumbs: regionCrumbs(state),
+    regionFacet: regionFacetLinks(state, res.facets.region),
+    yearFacet: yearFacetLinks(state, res.facets.year),
+    chips,
+    clearFiltersUrl: chips.length > 1 ? withState(state, { regions: [], years: [] }) : null,
+    sorts: (Object.keys(SORT_LABELS) as SortOrder[]).map((s) => ({
+      label: SORT_LABELS[s],
+      url: withState(state, { sort: s }),
+      selected: state.sort === s,
+    })),
+    pagination: pagination(state, res.total),
+    suggestions: res.hits.length === 0 ? suggestions(state, res.total) : [],
+    pastLastPage: res.hits.length === 0 && res.total > 0,
+  };
+}
+
+// ---------------------------------------------------------------- report page
+
+const FIELD_LABELS: Record<MetaField, string> = {
+  title: '标题',
+  issuer: '发文机关',
+  region: '地区',
+  year: '年份',
+  date: '日期',
+  docNumber: '文号',
+  sourceUrl: '原文链接',
+};
+
+/** Where a value was read from, as a reader would say it. */
+export const ORIGIN_LABELS: Record<FieldOrigin, string> = {
+  header: '页面标注',
+  title: '从标题推断',
+  body: '从正文推断',
+  signature: '文末落款',
+  dataset: '数据集字段',
+  path: '文件名',
+  sidecar: '元数据文件',
+  gazetteer: '行政区划推断',
+};
+
+export interface MetaRow {
+  label: string;
+  value: string;
+  /** Only http(s) links: a `javascript:` URL in the data must never become a link. */
+  href: string | null;
+  source: string | null;
+}
+
+export interface ReportPageModel {
+  pageTitle: string;
+  id: string;
+  title: string;
+  q: string;
+  meta: MetaRow[];
+  warnings: string[];
+  paragraphs: { anchor: string; html: string; matches: number; permalink: string; heading: boolean }[];
+  matchCount: number;
+  firstMatch: string | null;
+  backUrl: string;
+  /** The report without highlighting. */
+  plainUrl: string;
+}
+
+/** 一、… / （二）… / 第三章 … : short numbered lines are section headings in these reports. */
+export function isHeading(text: string): boolean {
+  return text.length <= 40 && /^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+[章节部分])/.test(text);
+}
+
+export function safeHref(url: string | null): string | null {
+  return url && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
+}
+
+export function reportPageModel(view: ReportView, q: string): ReportPageModel {
+  const r = view.report;
+  const src = (f: MetaField) => (r.sources[f] ? ORIGIN_LABELS[r.sources[f]!] ?? r.sources[f]! : null);
+  const rows: MetaRow[] = [];
+  const add = (field: MetaField, value: string | null, href: string | null = null) => {
+    if (value) rows.push({ label: FIELD_LABELS[field], value, href, source: src(field) });
+  };
+  add('issuer', r.issuer);
+  add('region', hitRegionPath(r.region) || null);
+  add('year', r.year === null ? null : `${r.year}年`);
+  add('date', r.date);
+  add('docNumber', r.docNumber);
+  add('sourceUrl', r.sourceUrl, safeHref(r.sourceUrl));
+  const first = view.paragraphs.find((p) => p.matches > 0);
+  return {
+    pageTitle: `${r.title} - 报告搜索`,
+    id: r.id,
+    title: r.title,
+    q,
+    meta: [{ label: FIELD_LABELS.title, value: r.title, href: null, source: src('title') }, ...rows],
+    warnings: r.warnings,
+    paragraphs: view.paragraphs.map((p) => ({
+      anchor: p.anchor,
+      html: p.html,
+      matches: p.matches,
+      permalink: paragraphPermalink(r.id, p.anchor),
+      heading: isHeading(p.text),
+    })),
+    matchCount: view.matchCount,
+    firstMatch: first ? first.anchor : null,
+    plainUrl: docUrl(r.id),
+    backUrl: q ? searchUrl({ q, regions: [], years: [], sort: defaultSort(q), page: 1, size: DEFAULT_SIZE }) : '/',
+  };
+}
+
+/** The `/api/doc/:id` body: the report's metadata and its paragraphs as plain text. */
+export function apiDoc(view: ReportView) {
+  const r = view.report;
+  return {
+    id: r.id,
+    title: r.title,
+    issuer: r.issuer,
+    region: r.region,
+    year: r.year,
+    date: r.date,
+    docNumber: r.docNumber,
+    sourceUrl: r.sourceUrl,
+    sources: r.sources,
+    paragraphs: view.paragraphs.map((p) => ({ anchor: p.anchor, text: p.text })),
+  };
+}
