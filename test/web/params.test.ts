@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ParamError, parseQueryString, parseSearchParams } from '../../src/web/params.js';
+
+const parse = (s: string) => parseSearchParams(parseQueryString(s));
+
+describe('parseQueryString', () => {
+  it.each([
+    ['q=a', { q: 'a' }],
+    ['year=2024&year=2023', { year: ['2024', '2023'] }],
+    ['year[]=2024', { year: ['2024'] }],
+    ['q[a]=1', { q: { '[a]': '1' } }],
+    // qs turns more than 20 repeated values into an object; ours keeps an array
+    [Array.from({ length: 25 }, (_, i) => `year=${2000 + i}`).join('&'), { year: Array.from({ length: 25 }, (_, i) => String(2000 + i)) }],
+  ])('%s', (input, expected) => {
+    expect({ ...parseQueryString(input) }).toEqual(expected);
+  });
+});
+
+describe('parseSearchParams', () => {
+  it('fills defaults: relevance with a query, newest first without', () => {
+    expect(parse('q=三项制度')).toEqual({ q: '三项制度', regions: [], years: [], sort: 'relevance', page: 1, size: 10 });
+    expect(parse('').sort).toBe('date-desc');
+  });
+
+  it('reads repeated regions and years, dropping duplicates and empty values', () => {
+    expect(parse('region=四川省&region=%20青海省/西宁市/&region=四川省&year=2024&year=2024&year=&sort=date-asc&page=3&size=100')).toEqual({
+      q: '',
+      regions: ['四川省', '青海省/西宁市'],
+      years: [2024],
+      sort: 'date-asc',
+      page: 3,
+      size: 100,
+    });
+  });
+
+  it.each([
+    ['q=a&q=b', 'q'],
+    ['q[x]=1', 'q'],
+    ['q[]=1', 'q'],
+    ['sort=best', 'sort'],
+    ['sort[]=relevance', 'sort'],
+    ['year=abc', 'year'],
+    ['year=1899', 'year'],
+    ['year=2101', 'year'],
+    ['year[x]=2024', 'year'],
+    ['page=0', 'page'],
+    ['page=1e9', 'page'],
+    ['page=1001', 'page'],
+    ['page=1.5', 'page'],
+    ['page=-1', 'page'],
+    ['page=%201', 'page'],
+    ['size=0', 'size'],
+    ['size=101', 'size'],
+    ['size=0x10', 'size'],
+    ['region[a]=四川省', 'region'],
+    ['region=/', 'region'],
+  ])('%s is refused with a Chinese message naming %s', (input, name) => {
+    let err: unknown;
+    try {
+      parse(input);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ParamError);
+    expect((err as ParamError).message).toContain(`参数 ${name}`);
+    expect((err as ParamError).message).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('bounds the number of filter values', () => {
+    expect(() => parse(Array.from({ length: 51 }, (_, i) => `region=r${i}`).join('&'))).toThrow(ParamError);
+    expect(parse(Array.from({ length: 50 }, (_, i) => `year=${1950 + i}`).join('&')).years).toHaveLength(50);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { ValidSearchRequest } from '../../src/web/params.js';
+import { filterChips, isHeading, pagination, regionCrumbs, regionFacetLinks, safeHref, suggestions, yearFacetLinks } from '../../src/web/viewmodels.js';
+
+const state = (over: Partial<ValidSearchRequest> = {}): ValidSearchRequest => ({
+  q: '法治',
+  regions: [],
+  years: [],
+  sort: 'relevance',
+  page: 1,
+  size: 10,
+  ...over,
+});
+const params = (url: string) => new URL(url, 'http://x').searchParams;
+
+describe('region facet links', () => {
+  it('adds a province, drills into a child (replacing its parent), removes a selected one', () => {
+    const [sc] = regionFacetLinks(state(), [{ value: '四川省', count: 2 }]);
+    expect(params(sc.url).getAll('region')).toEqual(['四川省']);
+    expect(sc.label).toBe('四川省');
+
+    const [dz] = regionFacetLinks(state({ regions: ['四川省'], page: 3 }), [{ value: '四川省/达州市', count: 1 }]);
+    expect(dz.label).toBe('达州市');
+    expect(params(dz.url).getAll('region')).toEqual(['四川省/达州市']);
+    expect(params(dz.url).get('page')).toBeNull(); // filters reset paging
+
+    const [sel] = regionFacetLinks(state({ regions: ['四川省', '青海省'] }), [{ value: '青海省', count: 1 }]);
+    expect(sel.selected).toBe(true);
+    expect(params(sel.url).getAll('region')).toEqual(['四川省']);
+  });
+
+  it('breadcrumbs lead back up one level at a time', () => {
+    const crumbs = regionCrumbs(state({ regions: ['青海省/西宁市/湟中区'] }));
+    expect(crumbs.map((c) => c.label)).toEqual(['全部地区', '青海省', '西宁市', '湟中区']);
+    expect(params(crumbs[0].url).getAll('region')).toEqual([]);
+    expect(params(crumbs[2].url).getAll('region')).toEqual(['青海省/西宁市']);
+  });
+});
+
+describe('year facet links', () => {
+  it('lists newest first and toggles years (several selectable)', () => {
+    const links = yearFacetLinks(state({ years: [2023] }), [
+      { value: '2023', count: 5 },
+      { value: '2026', count: 31 },
+      { value: '2024', count: 2 },
+    ]);
+    expect(links.map((l) => l.value)).toEqual(['2026', '2024', '2023']);
+    expect(params(links[0].url).getAll('year')).toEqual(['2026', '2023']);
+    expect(links[2].selected).toBe(true);
+    expect(params(links[2].url).getAll('year')).toEqual([]);
+  });
+});
+
+describe('chips', () => {
+  it('each chip removes exactly its own filter', () => {
+    const chips = filterChips(state({ regions: ['四川省'], years: [2024, 2023] }));
+    expect(chips.map((c) => c.label)).toEqual(['地区：四川省', '年份：2024年', '年份：2023年']);
+    expect([...params(chips[1].url)]).toEqual([
+      ['q', '法治'],
+      ['region', '四川省'],
+      ['year', '2023'],
+    ]);
+  });
+});
+
+describe('pagination', () => {
+  it('shows first, last and two pages around the current one', () => {
+    const p = pagination(state({ page: 6 }), 200)!;
+    expect(p.pages.map((x) => (x ? x.n : '…'))).toEqual([1, '…', 4, 5, 6, 7, 8, '…', 20]);
+    expect(params(p.prev!).get('page')).toBe('5');
+    expect(params(p.next!).get('page')).toBe('7');
+    expect(pagination(state(), 10)).toBeNull();
+  });
+
+  it('never offers a page past 1000', () => {
+    const p = pagination(state({ page: 1000, size: 1 }), 5000)!;
+    expect(p.next).toBeNull();
+    expect(p.pages.at(-1)!.n).toBe(1000);
+  });
+});
+
+describe('empty-state suggestions', () => {
+  it('offers to drop filters, quotes, the title scope and exclusions', () => {
+    const s = suggestions(state({ q: '"三项制度" 标题:法治 -药品', regions: ['四川省'], years: [2024] }), 0);
+    const qs = s.map((x) => params(x.url));
+    expect(qs[0].getAll('region')).toEqual([]);
+    expect(qs[0].getAll('year')).toEqual([]);
+    expect(qs[1].get('q')).toBe('三项制度 标题:法治 -药品');
+    expect(qs[2].get('q')).toBe('"三项制度" 法治 -药品');
+    expect(qs[3].get('q')).toBe('"三项制度" 标题:法治');
+  });
+});
+
+describe('report page helpers', () => {
+  it.each([
+    ['https://www.sc.gov.cn/a.shtml?x=1', 'https://www.sc.gov.cn/a.shtml?x=1'],
+    ['javascript:alert(1)', null],
+    ['data:text/html,<script>', null],
+    [null, null],
+  ])('safeHref(%s)', (url, expected) => expect(safeHref(url)).toBe(expected));
+
+  it.each([
+    ['一、2025年工作回顾和“十四五”发展主要成绩', true],
+    ['（二）加强法治宣传', true],
+    ['一是结合工作实际，每年制定实施《全盟卫生健康系统法治建设工作要点》。深入学习习近平总书记全面依法治国新理念新思想新战略。', false],
+    ['各位代表：', false],
+  ])('isHeading(%s)', (text, expected) => expect(isHeading(text)).toBe(expected));
+});
