@@ -1,0 +1,327 @@
+/**
+ * Snippets: the best passages of a report for a query, and the whole report split
+ * into highlighted paragraphs.
+ *
+ * Input is a report's cleaned text (paragraphs joined by single '\n'; paragraph N is
+ * anchor `p-N`) and `normalize(text)` (same length), plus the query's terms as
+ * normalised strings (parser `highlightTerms`).
+ *
+ * Passage choice follows pagefind's excerpt (`pagefind_web_js/lib/excerpt.ts`): slide a
+ * window of `width` characters over the match positions and keep the densest. Here the
+ * window never leaves its paragraph, and "densest" means most *distinct* terms first,
+ * then most occurrences, so a window holding 法治 and 政府 beats one holding 法治 three times.
+ */
+import type { Passage } from '../types.js';
+import type { ReportParagraph } from './engine.js';
+import { findMatches, highlightHtml, splitsPair, type Range } from './highlight.js';
+
+export interface Paragraph {
+  /** 0-based; the anchor is `p-${index}`. */
+  index: number;
+  /** Offsets in the text, `[start, end)`, the '\n' excluded. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Paragraphs of a cleaned text: every '\n'-separated line, empty ones included, so
+ * paragraph N here is always `text.split('\n')[N]` (anchor `p-N`).
+ *
+ * ### Examples
+ * splitParagraphs('一\n二三') // => [{index: 0, start: 0, end: 1}, {index: 1, start: 2, end: 4}]
+ */
+export function splitParagraphs(text: string): Paragraph[] {
+  const out: Paragraph[] = [];
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    out.push({ index: out.length, start, end: nl });
+    start = nl + 1;
+  }
+  out.push({ index: out.length, start, end: text.length });
+  return out;
+}
+
+export interface PassageOptions {
+  /** Most passages returned. Default 3. */
+  max?: number;
+  /** Target passage length in UTF-16 code units (before snapping to sentence ends, ±`snap`). Default 120. */
+  width?: number;
+  /** How far an edge may move to land on a sentence end or the paragraph edge. Default 16. */
+  snap?: number;
+}
+
+const DEFAULTS: Required<PassageOptions> = { max: 3, width: 120, snap: 16 };
+
+/** A lead passage comes from the first paragraph at least this long (title/issuer lines are shorter). */
+const LEAD_MIN_LENGTH = 40;
+
+/** Distinct-term count dominates occurrence count in a window's score. */
+const DISTINCT_WEIGHT = 1000;
+
+interface Occurrence {
+  start: number;
+  end: number;
+  /** Index in the distinct term list. */
+  term: number;
+}
+
+/**
+ * Each distinct term's non-overlapping occurrences (the ones `countMatches` counts),
+ * sorted by position.
+ */
+function occurrences(normText: string, terms: readonly string[]): { occ: Occurrence[]; nTerms: number } {
+  const list: string[] = [];
+  for (const t of terms) if (t !== '' && !list.includes(t)) list.push(t);
+  const occ: Occurrence[] = [];
+  list.forEach((term, k) => {
+    const len = term.length;
+    for (let i = normText.indexOf(term, 0); i >= 0; ) {
+      if (splitsPair(normText, i) || splitsPair(normText, i + len)) {
+        i = normText.indexOf(term, i + 1);
+        continue;
+      }
+      occ.push({ start: i, end: i + len, term: k });
+      i = normText.indexOf(term, i + len);
+    }
+  });
+  occ.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { occ, nTerms: list.length };
+}
+
+/** Sentence ends in normalised text (full-width ！？； are folded to ASCII by normalize). */
+function isSentenceEnd(c: number): boolean {
+  return c === 0x3002 /* 。 */ || c === 0x21 /* ! */ || c === 0x3f /* ? */ || c === 0x3b /* ; */;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x3000;
+}
+
+/** Index of the first range whose end is after `pos` (ranges sorted, non-overlapping). */
+function firstRangeEndingAfter(ranges: readonly Range[], pos: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranges[mid][1] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The passage `[start, end)` around a core span `[cs, ce)` inside paragraph `[ps, pe)`:
+ * about `width` long, edges moved to the paragraph edge or just after a sentence end
+ * when one is within `snap`, never cutting a marked match or a surrogate pair.
+ */
+function passageRange(
+  text: string,
+  normText: string,
+  ranges: readonly Range[],
+  cs: number,
+  ce: number,
+  ps: number,
+  pe: number,
+  o: Required<PassageOptions>,
+): Range {
+  let start = cs;
+  let end = ce;
+  if (ce - cs < o.width) {
+    const slack = o.width - (ce - cs);
+    // A third of the room before the matches, the rest after: Chinese sentences
+    // usually name the subject first, and snapping tends to pull the start back.
+    start = cs - Math.floor(slack / 3);
+    end = start + o.width;
+    if (start < ps) {
+      end += ps - start;
+      start = ps;
+    }
+    if (end > pe) {
+      start = Math.max(ps, start - (end - pe));
+      end = pe;
+    }
+    start = snapStart(normText, start, cs, ps, o.snap);
+    // Keep the length after moving the start, then let the end find its own sentence end.
+    end = Math.min(pe, Math.max(ce, start + o.width));
+    end = snapEnd(normText, end, ce, pe, o.snap);
+  }
+  // Trim blanks at cut edges only (paragraph edges are already trimmed by cleaning).
+  if (start > ps) while (start < cs && isBlank(normText.charCodeAt(start))) start++;
+  if (end < pe) while (end > ce && isBlank(normText.charCodeAt(end - 1))) end--;
+  // Never cut a mark in two: widen to the whole merged match.
+  const k = firstRangeEndingAfter(ranges, start);
+  if (k < ranges.length && ranges[k][0] < start) start = Math.max(ps, ranges[k][0]);
+  const m = firstRangeEndingAfter(ranges, end - 1);
+  if (m < ranges.length && ranges[m][0] < end && ranges[m][1] > end) end = Math.min(pe, ranges[m][1]);
+  if (splitsPair(text, start)) start--;
+  if (splitsPair(text, end)) end++;
+  return [start, end];
+}
+
+/**
+ * Where to start instead of `start`: the paragraph start when within `snap`, else the
+ * sentence start nearest to `start` in `[start - snap, cs]` (so a passage may begin
+ * with the sentence holding the first match), else `start`.
+ */
+function snapStart(normText: string, start: number, cs: number, ps: number, snap: number): number {
+  if (start - ps <= snap) return ps;
+  const reach = Math.max(snap, cs - start);
+  for (let d = 0; d <= reach; d++) {
+    const back = start - d;
+    if (d <= snap && back > ps && isSentenceEnd(normText.charCodeAt(back - 1))) return back;
+    const fwd = start + d;
+    if (d > 0 && fwd <= cs && isSentenceEnd(normText.charCodeAt(fwd - 1))) return fwd;
+  }
+  return start;
+}
+
+/**
+ * Where to end instead of `end`: the paragraph end when within `snap`, else just after
+ * the sentence end nearest to `end` in `[ce, end + snap]`, else `end`.
+ */
+function snapEnd(normText: string, end: number, ce: number, pe: number, snap: number): number {
+  if (pe - end <= snap) return pe;
+  for (let d = 0; d <= snap; d++) {
+    const fwd = end + d;
+    if (fwd <= pe && isSentenceEnd(normText.charCodeAt(fwd - 1))) return fwd;
+    const back = end - d;
+    if (d > 0 && back >= ce && back > 0 && isSentenceEnd(normText.charCodeAt(back - 1))) return back;
+  }
+  return end;
+}
+
+/** The escaped HTML of a passage, with `…` where it cuts its paragraph. */
+function passageHtml(text: string, ranges: readonly Range[], start: number, end: number, p: Paragraph): string {
+  const k = firstRangeEndingAfter(ranges, start);
+  let m = k;
+  while (m < ranges.length && ranges[m][0] < end) m++;
+  const html = highlightHtml(text, ranges.slice(k, m), start, end);
+  return (start > p.start ? '…' : '') + html + (end < p.end ? '…' : '');
+}
+
+function leadPassage(text: string, normText: string, paragraphs: Paragraph[], o: Required<PassageOptions>): Passage[] {
+  const p =
+    paragraphs.find((x) => x.end - x.start >= LEAD_MIN_LENGTH) ?? paragraphs.find((x) => x.end > x.start);
+  if (!p) return [];
+  let end = p.end;
+  if (end - p.start > o.width) {
+    end = snapEnd(normText, p.start + o.width, p.start, p.end, o.snap);
+    while (end > p.start + 1 && isBlank(normText.charCodeAt(end - 1))) end--;
+    if (splitsPair(text, end)) end++;
+  }
+  return [{ anchor: `p-${p.index}`, html: passageHtml(text, [], p.start, end, p) }];
+}
+
+/**
+ * The best passages of a report for the given terms, and the report's match count.
+ *
+ * - Each passage lies within ONE paragraph (`anchor: 'p-N'`), is about `width` code
+ *   units long, and starts/ends at the paragraph edge or after a sentence end (。！？；)
+ *   when one is within `snap`; `…` marks where it cuts its paragraph.
+ * - Score of a window: distinct terms × 1000 + occurrences. Passages are returned by
+ *   score, then position; they never overlap; at most `max`.
+ * - `matchCount` is `countMatches(normText, terms)` (non-overlapping occurrences of
+ *   each distinct term, summed).
+ * - No terms, or no match: one lead passage without marks, from the first paragraph
+ *   of at least 40 characters (the first non-empty one otherwise).
+ *
+ * Removing the marks and unescaping `html` gives `text.slice(start, end)` plus any `…`.
+ *
+ * ### Examples
+ * bestPassages(text, normalize(text), ['三项制度'])
+ * // => { passages: [{ anchor: 'p-12', html: '…全面落实行政执法“<mark>三项制度</mark>”。…' }], matchCount: 2 }
+ */
+export function bestPassages(
+  text: string,
+  normText: string,
+  terms: readonly string[],
+  opts: PassageOptions = {},
+): { passages: Passage[]; matchCount: number } {
+  const o: Required<PassageOptions> = { ...DEFAULTS, ...opts };
+  const paragraphs = splitParagraphs(text);
+  const { occ, nTerms } = occurrences(normText, terms);
+  if (occ.length === 0) return { passages: leadPassage(text, normText, paragraphs, o), matchCount: 0 };
+
+  // Candidate windows: for each occurrence l, the run l..r-1 of occurrences of the same
+  // paragraph that fit in `width` after it (two pointers; term counts kept incrementally).
+  interface Candidate {
+    l: number;
+    r: number;
+    score: number;
+    para: Paragraph;
+  }
+  const candidates: Candidate[] = [];
+  const perTerm = new Int32Array(nTerms);
+  let pi = 0;
+  for (let a = 0; a < occ.length; ) {
+    while (paragraphs[pi].end < occ[a].start) pi++;
+    const para = paragraphs[pi];
+    let b = a;
+    // `<=`: an occurrence starting on the '\n' itself (a term with a newline) stays here, so b > a.
+    while (b < occ.length && occ[b].start <= para.end) b++;
+    perTerm.fill(0);
+    let distinctTerms = 0;
+    let r = a;
+    for (let l = a; l < b; l++) {
+      if (r === l) {
+        // The window is empty: take l even when it alone is longer than `width`.
+        if (perTerm[occ[r].term]++ === 0) distinctTerms++;
+        r++;
+      }
+      while (r < b && occ[r].end - occ[l].start <= o.width) {
+        if (perTerm[occ[r].term]++ === 0) distinctTerms++;
+        r++;
+      }
+      candidates.push({ l, r, score: distinctTerms * DISTINCT_WEIGHT + (r - l), para });
+      if (--perTerm[occ[l].term] === 0) distinctTerms--;
+    }
+    a = b;
+  }
+  candidates.sort((x, y) => y.score - x.score || occ[x.l].start - occ[y.l].start);
+
+  const ranges = findMatches(normText, terms);
+  const chosen: Array<{ range: Range; para: Paragraph; score: number }> = [];
+  for (const c of candidates) {
+    if (chosen.length >= o.max) break;
+    let ce = 0;
+    for (let k = c.l; k < c.r; k++) if (occ[k].end > ce) ce = occ[k].end;
+    const cs = occ[c.l].start;
+    if (chosen.some((x) => x.para === c.para && cs < x.range[1] && ce > x.range[0])) continue;
+    const range = passageRange(text, normText, ranges, cs, ce, c.para.start, c.para.end, o);
+    if (chosen.some((x) => x.para === c.para && range[0] < x.range[1] && range[1] > x.range[0])) continue;
+    chosen.push({ range, para: c.para, score: c.score });
+  }
+  const passages = chosen.map(({ range, para }) => ({
+    anchor: `p-${para.index}`,
+    html: passageHtml(text, ranges, range[0], range[1], para),
+  }));
+  return { passages, matchCount: occ.length };
+}
+
+/**
+ * Every paragraph of a report with its anchor, plain text, escaped HTML with the
+ * terms marked, and its match count (same counting as `countMatches`). One pass over
+ * the text per term, whatever the number of paragraphs.
+ */
+export function highlightParagraphs(text: string, normText: string, terms: readonly string[]): ReportParagraph[] {
+  const ranges = findMatches(normText, terms);
+  const { occ } = occurrences(normText, terms);
+  const out: ReportParagraph[] = [];
+  let ri = 0;
+  let oi = 0;
+  for (const p of splitParagraphs(text)) {
+    while (ri < ranges.length && ranges[ri][1] <= p.start) ri++;
+    let rj = ri;
+    while (rj < ranges.length && ranges[rj][0] < p.end) rj++;
+    while (oi < occ.length && occ[oi].start < p.start) oi++;
+    let matches = 0;
+    for (; oi < occ.length && occ[oi].start < p.end; oi++) if (occ[oi].end <= p.end) matches++;
+    out.push({
+      anchor: `p-${p.index}`,
+      text: text.slice(p.start, p.end),
+      html: highlightHtml(text, ranges.slice(ri, rj), p.start, p.end),
+      matches,
+    });
+  }
+  return out;
+}
