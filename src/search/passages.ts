@@ -199,7 +199,7 @@ function passageHtml(text: string, ranges: readonly Range[], start: number, end:
   return (start > p.start ? '…' : '') + html + (end < p.end ? '…' : '');
 }
 
-function leadPassage(text: string, normText: string, paragraphs: Paragraph[], o: Required<PassageOptions>): Passage[] {
+function leadSpan(normText: string, text: string, paragraphs: Paragraph[], o: Required<PassageOptions>): PassageSpan[] {
   const p =
     paragraphs.find((x) => x.end - x.start >= LEAD_MIN_LENGTH) ?? paragraphs.find((x) => x.end > x.start);
   if (!p) return [];
@@ -209,7 +209,17 @@ function leadPassage(text: string, normText: string, paragraphs: Paragraph[], o:
     while (end > p.start + 1 && isBlank(normText.charCodeAt(end - 1))) end--;
     if (splitsPair(text, end)) end++;
   }
-  return [{ anchor: `p-${p.index}`, html: passageHtml(text, [], p.start, end, p) }];
+  return [{ paragraph: p, start: p.start, end, score: 0 }];
+}
+
+/** A passage as offsets in the text, before rendering. */
+export interface PassageSpan {
+  paragraph: Paragraph;
+  /** `[start, end)` offsets in the text, within the paragraph. */
+  start: number;
+  end: number;
+  /** Distinct terms × 1000 + occurrences in the window that chose it (0 for a lead passage). */
+  score: number;
 }
 
 /**
@@ -237,10 +247,28 @@ export function bestPassages(
   terms: readonly string[],
   opts: PassageOptions = {},
 ): { passages: Passage[]; matchCount: number } {
+  const { spans, matchCount, ranges } = passageSpans(text, normText, terms, opts);
+  const passages = spans.map(({ paragraph, start, end }) => ({
+    anchor: `p-${paragraph.index}`,
+    html: passageHtml(text, ranges, start, end, paragraph),
+  }));
+  return { passages, matchCount };
+}
+
+/**
+ * What `bestPassages` renders: the chosen spans in output order, the match count, and
+ * the merged match ranges of the whole text (what gets marked).
+ */
+export function passageSpans(
+  text: string,
+  normText: string,
+  terms: readonly string[],
+  opts: PassageOptions = {},
+): { spans: PassageSpan[]; matchCount: number; ranges: Range[] } {
   const o: Required<PassageOptions> = { ...DEFAULTS, ...opts };
   const paragraphs = splitParagraphs(text);
   const { occ, nTerms } = occurrences(normText, terms);
-  if (occ.length === 0) return { passages: leadPassage(text, normText, paragraphs, o), matchCount: 0 };
+  if (occ.length === 0) return { spans: leadSpan(normText, text, paragraphs, o), matchCount: 0, ranges: [] };
 
   // Candidate windows: for each occurrence l, the run l..r-1 of occurrences of the same
   // paragraph that fit in `width` after it (two pointers; term counts kept incrementally).
@@ -280,22 +308,18 @@ export function bestPassages(
   candidates.sort((x, y) => y.score - x.score || occ[x.l].start - occ[y.l].start);
 
   const ranges = findMatches(normText, terms);
-  const chosen: Array<{ range: Range; para: Paragraph; score: number }> = [];
+  const spans: PassageSpan[] = [];
   for (const c of candidates) {
-    if (chosen.length >= o.max) break;
+    if (spans.length >= o.max) break;
     let ce = 0;
     for (let k = c.l; k < c.r; k++) if (occ[k].end > ce) ce = occ[k].end;
     const cs = occ[c.l].start;
-    if (chosen.some((x) => x.para === c.para && cs < x.range[1] && ce > x.range[0])) continue;
-    const range = passageRange(text, normText, ranges, cs, ce, c.para.start, c.para.end, o);
-    if (chosen.some((x) => x.para === c.para && range[0] < x.range[1] && range[1] > x.range[0])) continue;
-    chosen.push({ range, para: c.para, score: c.score });
+    if (spans.some((x) => x.paragraph === c.para && cs < x.end && ce > x.start)) continue;
+    const [start, end] = passageRange(text, normText, ranges, cs, ce, c.para.start, c.para.end, o);
+    if (spans.some((x) => x.paragraph === c.para && start < x.end && end > x.start)) continue;
+    spans.push({ paragraph: c.para, start, end, score: c.score });
   }
-  const passages = chosen.map(({ range, para }) => ({
-    anchor: `p-${para.index}`,
-    html: passageHtml(text, ranges, range[0], range[1], para),
-  }));
-  return { passages, matchCount: occ.length };
+  return { spans, matchCount: occ.length, ranges };
 }
 
 /**

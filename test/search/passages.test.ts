@@ -1,0 +1,291 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalize } from '../../src/analyze/analyzer.js';
+import { highlightTerms, parseQuery } from '../../src/query/parser.js';
+import { countMatches } from '../../src/search/highlight.js';
+import { bestPassages, highlightParagraphs, passageSpans, splitParagraphs } from '../../src/search/passages.js';
+import type { Passage } from '../../src/types.js';
+
+/** A seed report as cleaned text: trimmed, non-empty lines joined by '\n' (no dependency on ingest). */
+function seed(name: string): string {
+  const raw = readFileSync(new URL(`../fixtures/corpus/seeds/${name}`, import.meta.url), 'utf8');
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n');
+}
+const XINING = seed('002_2bba1cb4cd6e5587.txt'); // 湟中区卫生健康局 2024
+const XILIN = seed('000_abd99ba7655eaa30.txt'); // 锡盟卫生健康委 2024
+const SONGJIANG = seed('004_8c958e78da1e36e1.txt'); // 上海市松江区 2022
+const DAZHOU = seed('001_9142c4c7e365e737.txt'); // 达州市 2023
+
+function unescapeHtml(s: string): string {
+  return s
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&');
+}
+const unmark = (html: string) => html.replaceAll('<mark>', '').replaceAll('</mark>', '');
+const marks = (html: string) => [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => unescapeHtml(m[1]));
+
+function paragraphOf(text: string, anchor: string): string {
+  const n = Number(anchor.slice(2));
+  return text.split('\n')[n];
+}
+
+/**
+ * Checks a passage against its paragraph: the unmarked, unescaped html is a slice of the
+ * paragraph, with `…` exactly where the slice does not reach the paragraph's edge.
+ */
+function expectSliceOfParagraph(text: string, p: Passage): { start: number; end: number; core: string } {
+  expect(p.anchor).toMatch(/^p-\d+$/);
+  const para = paragraphOf(text, p.anchor);
+  expect(para).toBeDefined();
+  const plain = unescapeHtml(unmark(p.html));
+  for (const lead of [true, false]) {
+    for (const tail of [true, false]) {
+      if (lead && !plain.startsWith('…')) continue;
+      if (tail && !plain.endsWith('…')) continue;
+      const core = plain.slice(lead ? 1 : 0, tail ? plain.length - 1 : plain.length);
+      if (lead && tail && plain.length < 2) continue;
+      // find a position consistent with the ellipses
+      for (let s = para.indexOf(core); s >= 0; s = para.indexOf(core, s + 1)) {
+        const e = s + core.length;
+        if (lead === s > 0 && tail === e < para.length) return { start: s, end: e, core };
+      }
+    }
+  }
+  throw new Error(`passage is not a slice of ${p.anchor}: ${plain}`);
+}
+
+describe('splitParagraphs', () => {
+  it('gives every line, with anchors matching split("\\n")', () => {
+    expect(splitParagraphs('一\n二三')).toEqual([
+      { index: 0, start: 0, end: 1 },
+      { index: 1, start: 2, end: 4 },
+    ]);
+    expect(splitParagraphs('')).toEqual([{ index: 0, start: 0, end: 0 }]);
+    const ps = splitParagraphs(XINING);
+    expect(ps.map((p) => XINING.slice(p.start, p.end))).toEqual(XINING.split('\n'));
+  });
+});
+
+describe('bestPassages on seed reports', () => {
+  const terms = (q: string) => highlightTerms(parseQuery(q));
+
+  it('"三项制度" in 湟中: both occurrences, each in its own paragraph, sentence-aligned', () => {
+    const { passages, matchCount } = bestPassages(XINING, normalize(XINING), terms('"三项制度"'));
+    expect(matchCount).toBe(2);
+    expect(passages).toHaveLength(2);
+    for (const p of passages) {
+      expect(marks(p.html)).toEqual(['三项制度']);
+      expectSliceOfParagraph(XINING, p);
+    }
+    // Starts at the sentence holding the match, not mid-sentence.
+    expect(unmark(passages[0].html)).toMatch(/^…五是全面落实行政执法“<mark>|^…五是全面落实行政执法“三项制度/);
+    expect(passages[0].html).toContain('五是全面落实行政执法“<mark>三项制度</mark>”。');
+    expect(passages[1].html).toContain('规范做好“<mark>三项制度</mark>”工作');
+    expect(new Set(passages.map((p) => p.anchor)).size).toBe(2);
+  });
+
+  it('三项制度 in 锡盟: the single match', () => {
+    const { passages, matchCount } = bestPassages(XILIN, normalize(XILIN), terms('"三项制度"'));
+    expect(matchCount).toBe(1);
+    expect(passages).toHaveLength(1);
+    expect(passages[0].html).toContain('二是建立行政执法“<mark>三项制度</mark>”,规范行政行为。');
+  });
+
+  it('"法治政府" in 松江: three passages, densest first, never overlapping', () => {
+    const norm = normalize(SONGJIANG);
+    const t = terms('"法治政府"');
+    const { passages, matchCount } = bestPassages(SONGJIANG, norm, t);
+    expect(matchCount).toBe(countMatches(norm, t));
+    expect(matchCount).toBe(SONGJIANG.split('法治政府').length - 1);
+    expect(passages).toHaveLength(3);
+    const counts = passages.map((p) => marks(p.html).length);
+    expect(counts[0]).toBeGreaterThanOrEqual(counts[1]);
+    expect(counts[1]).toBeGreaterThanOrEqual(counts[2]);
+    for (const p of passages) expectSliceOfParagraph(SONGJIANG, p);
+    const { spans } = passageSpans(SONGJIANG, norm, t);
+    expect(spans.map((x) => x.score)).toEqual([...spans.map((x) => x.score)].sort((a, b) => b - a));
+    for (let i = 0; i < spans.length; i++) {
+      for (let j = i + 1; j < spans.length; j++) {
+        const a = spans[i];
+        const b = spans[j];
+        if (a.paragraph === b.paragraph) expect(a.end <= b.start || b.end <= a.start).toBe(true);
+      }
+      // about `width` long: 120 ± the sentence snap at both ends
+      expect(spans[i].end - spans[i].start).toBeLessThanOrEqual(120 + 2 * 16);
+    }
+  });
+
+  it('prefers a window with every term over one with many repeats of one', () => {
+    const text = ['法治法治法治法治法治法治法治法治。', '其他内容。法治政府建设。'].join('\n');
+    const { passages } = bestPassages(text, normalize(text), ['法治', '政府'], { max: 1 });
+    expect(passages[0].anchor).toBe('p-1');
+    expect(passages[0].html).toBe('其他内容。<mark>法治</mark><mark>政府</mark>建设。');
+  });
+
+  it('orders equal scores by position', () => {
+    const text = ['第一段湟中。', '第二段湟中。'].join('\n');
+    const { passages } = bestPassages(text, normalize(text), ['湟中']);
+    expect(passages.map((p) => p.anchor)).toEqual(['p-0', 'p-1']);
+  });
+
+  it('a Traditional query marks Simplified text', () => {
+    expect(terms('“法治政府建設” 共產黨')).toEqual(['法治政府建设', '共产党']);
+    const norm = normalize(XINING);
+    const a = bestPassages(XINING, norm, terms('“法治政府建設”'));
+    expect(a.matchCount).toBe(XINING.split('法治政府建设').length - 1);
+    expect(a.passages[0].html).toContain('<mark>法治政府建设</mark>');
+    const b = bestPassages(XINING, norm, terms('共產黨'));
+    expect(b.matchCount).toBe(XINING.split('共产党').length - 1);
+    expect(b.matchCount).toBeGreaterThan(0);
+    expect(b.passages.flatMap((p) => marks(p.html))).toContain('共产党');
+  });
+
+  it('without terms or matches: a lead passage from the first real paragraph, no marks', () => {
+    for (const t of [[], ['不存在的词语']]) {
+      const { passages, matchCount } = bestPassages(DAZHOU, normalize(DAZHOU), t);
+      expect(matchCount).toBe(0);
+      expect(passages).toHaveLength(1);
+      expect(passages[0].anchor).toBe('p-2'); // p-0/p-1 are the issuer and title lines
+      expect(passages[0].html).not.toContain('<mark>');
+      expect(passages[0].html.startsWith('2023年,市卫生健康委')).toBe(true);
+      expectSliceOfParagraph(DAZHOU, passages[0]);
+    }
+    expect(bestPassages('', '', ['法治']).passages).toEqual([]);
+    expect(bestPassages('短标题', '短标题', []).passages).toEqual([{ anchor: 'p-0', html: '短标题' }]);
+  });
+
+  it('escapes hostile report text and hostile queries', () => {
+    const text = '说明<script>alert(1)</script>与&amp;和<mark>法治</mark>，"><svg onload=alert(1)>';
+    for (const q of ['script', '<script>', '"<mark>"', '"><svg onload=alert(1)>', '&amp;']) {
+      const { passages } = bestPassages(text, normalize(text), terms(q));
+      expect(passages).toHaveLength(1);
+      const outside = unmark(passages[0].html);
+      expect(outside).not.toMatch(/[<>]/);
+      expect(unescapeHtml(outside)).toBe(text);
+      for (const m of marks(passages[0].html)) expect(terms(q)).toContain(normalize(m));
+    }
+    expect(bestPassages(text, normalize(text), terms('script')).passages[0].html).toContain(
+      '&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;',
+    );
+  });
+});
+
+describe('highlightParagraphs', () => {
+  it('covers the whole report, counts every match, marks every occurrence', () => {
+    const norm = normalize(XINING);
+    const t = highlightTerms(parseQuery('法治政府 湟中'));
+    const paras = highlightParagraphs(XINING, norm, t);
+    expect(paras.map((p) => p.text).join('\n')).toBe(XINING);
+    expect(paras.map((p) => p.anchor)).toEqual(paras.map((_, i) => `p-${i}`));
+    expect(paras.reduce((n, p) => n + p.matches, 0)).toBe(countMatches(norm, t));
+    for (const p of paras) {
+      expect(unescapeHtml(unmark(p.html))).toBe(p.text);
+      expect(p.matches).toBe(countMatches(normalize(p.text), t));
+      for (const m of marks(p.html)) expect(t).toContain(normalize(m));
+    }
+    expect(paras[0].html).toBe('<mark>湟中</mark>区卫生健康局');
+  });
+
+  it('without terms: escaped paragraphs, no marks', () => {
+    const paras = highlightParagraphs('a<b\n"c"', normalize('a<b\n"c"'), []);
+    expect(paras).toEqual([
+      { anchor: 'p-0', text: 'a<b', html: 'a&lt;b', matches: 0 },
+      { anchor: 'p-1', text: '"c"', html: '&quot;c&quot;', matches: 0 },
+    ]);
+  });
+});
+
+describe('passages: properties', () => {
+  // Characters chosen so that terms match often: CJK, Traditional forms, full-width,
+  // emoji and an Ext-B character (surrogate pairs), markup, sentence ends, newlines, blanks.
+  const piece = fc.constantFrom(
+    '法', '治', '政', '府', '國', '国', 'Ａ', 'a', '😀', '𠀀', '<', '>', '&', '"', "'", '。', '！', '\n', ' ', 'mark', '<mark>', '&amp;',
+  );
+  const text = fc.array(piece, { maxLength: 400, size: 'max' }).map((a) => a.join(''));
+  const term = fc.array(piece.filter((p) => p !== '\n'), { minLength: 1, maxLength: 3 }).map((a) => normalize(a.join('')).trim());
+  const terms = fc.array(term, { maxLength: 4 }).map((ts) => ts.filter((t) => t !== ''));
+  const opts = fc.record({ max: fc.integer({ min: 1, max: 4 }), width: fc.integer({ min: 1, max: 60 }) });
+
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+  /** Every mark is a union of term occurrences: each of its characters lies in an occurrence inside the mark. */
+  function expectCoveredByTerms(mark: string, ts: string[]) {
+    const n = normalize(mark);
+    const covered = new Array<boolean>(n.length).fill(false);
+    for (const t of ts) {
+      for (let i = n.indexOf(t); i >= 0; i = n.indexOf(t, i + 1)) covered.fill(true, i, i + t.length);
+    }
+    expect(covered.every(Boolean)).toBe(true);
+    expect(ts.some((t) => n.startsWith(t))).toBe(true);
+    expect(ts.some((t) => n.endsWith(t))).toBe(true);
+  }
+
+  it('passages are escaped slices of one paragraph, marks are terms, pairs are never cut', () => {
+    fc.assert(
+      fc.property(text, terms, opts, (t, ts, o) => {
+        const norm = normalize(t);
+        const { passages, matchCount } = bestPassages(t, norm, ts, o);
+        expect(matchCount).toBe(countMatches(norm, ts));
+        expect(passages.length).toBeLessThanOrEqual(o.max);
+        const { spans } = passageSpans(t, norm, ts, o);
+        expect(spans.map((x) => `p-${x.paragraph.index}`)).toEqual(passages.map((p) => p.anchor));
+        passages.forEach((p, k) => {
+          expect(unmark(p.html)).not.toMatch(/[<>"']/);
+          const { paragraph, start, end } = spans[k];
+          expect(paragraph.start <= start && start <= end && end <= paragraph.end).toBe(true);
+          // The exact slice, with … exactly where the paragraph is cut.
+          const expected = (start > paragraph.start ? '…' : '') + t.slice(start, end) + (end < paragraph.end ? '…' : '');
+          expect(unescapeHtml(unmark(p.html))).toBe(expected);
+          expectSliceOfParagraph(t, p);
+          expect(t.slice(start, end)).not.toMatch(LONE_SURROGATE);
+          for (const m of marks(p.html)) expectCoveredByTerms(m, ts);
+          for (let j = 0; j < k; j++) {
+            const o2 = spans[j];
+            if (o2.paragraph === paragraph) expect(end <= o2.start || o2.end <= start).toBe(true);
+          }
+        });
+        if (matchCount > 0) expect(passages.length).toBeGreaterThan(0);
+        if (matchCount > 0) expect(passages[0].html).toContain('<mark>');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('highlighted paragraphs rebuild the text and mark every occurrence', () => {
+    fc.assert(
+      fc.property(text, terms, (t, ts) => {
+        const norm = normalize(t);
+        const paras = highlightParagraphs(t, norm, ts);
+        expect(paras.map((p) => p.text).join('\n')).toBe(t);
+        expect(paras.reduce((n, p) => n + p.matches, 0)).toBe(countMatches(norm, ts));
+        for (const p of paras) {
+          const outside = unmark(p.html);
+          expect(outside).not.toMatch(/[<>"']/);
+          expect(unescapeHtml(outside)).toBe(p.text);
+          for (const m of marks(p.html)) {
+            expect(m).not.toMatch(LONE_SURROGATE);
+            expectCoveredByTerms(m, ts);
+          }
+          // Nothing left unmarked: removing the marked spans leaves no whole occurrence.
+          const unmarkedPieces = p.html.split(/<mark>.*?<\/mark>/).map((x) => normalize(unescapeHtml(x)));
+          for (const piece of unmarkedPieces) {
+            for (const term of ts) {
+              const i = piece.indexOf(term);
+              // an occurrence inside an unmarked piece is only allowed when it would split a surrogate pair
+              if (i >= 0) expect(term).toMatch(LONE_SURROGATE);
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
