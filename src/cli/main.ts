@@ -1,0 +1,55 @@
+/**
+ * report-search command line: one entry point, one module per command.
+ *
+ *   report-search ingest [--data DIR] [--json] [--text]
+ *   report-search index  [--data DIR] [--index DIR]
+ *   report-search search QUERY [--region R]… [--year Y]… [--sort S] [--page N] [--size N] [--json] [--index DIR]
+ *   report-search serve
+ */
+import { IndexError } from '../index/format.js';
+
+const USAGE = `用法：
+  report-search ingest [--data 目录] [--json] [--text]     读取并清洗报告，输出统计或 JSON
+  report-search index  [--data 目录] [--index 目录]        建立（或增量更新）索引
+  report-search search 查询词 [--region 地区] [--year 年份] [--sort relevance|date-desc|date-asc]
+                       [--page N] [--size N] [--json] [--index 目录]
+  report-search serve                                      建立索引（如需要）并启动网站
+环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'ingest':
+      return (await import('./ingest.js')).runIngest(rest);
+    case 'index':
+      return (await import('./index.js')).runIndex(rest);
+    case 'search':
+      return (await import('./search.js')).runSearch(rest);
+    case 'serve':
+      await (await import('./serve.js')).runServe(rest);
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      console.error(`未知命令：${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof IndexError || (err instanceof Error && err.name === 'QueryError') || (err instanceof Error && err.name === 'ParamError')) {
+      console.error(err.message);
+    } else {
+      console.error(err);
+    }
+    process.exitCode = 1;
+  },
+);

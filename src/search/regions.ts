@@ -1,0 +1,77 @@
+/**
+ * Region paths of an index snapshot: every report's place as a path
+ * (四川省 → 四川省/达州市 → 四川省/达州市/通川区; 上海市/松江区; 全国), numbered
+ * so that filters and facet counts are array lookups.
+ */
+import { Bitset } from '../index/bitset.js';
+import type { Region } from '../types.js';
+
+export const MAX_DEPTH = 3;
+
+/** The path segments of a region: its non-empty levels, in order. */
+export function regionSegments(r: Pick<Region, 'province' | 'city' | 'county'>): string[] {
+  return [r.province, r.city, r.county].filter((x): x is string => !!x);
+}
+
+export class RegionTable {
+  /** Path strings by id. */
+  readonly paths: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** levels[d][doc] = id of the doc's path prefix of length d + 1, or -1. */
+  readonly levels: Int32Array[];
+
+  constructor(regions: Array<Pick<Region, 'province' | 'city' | 'county'>>) {
+    const n = regions.length;
+    this.levels = Array.from({ length: MAX_DEPTH }, () => new Int32Array(n).fill(-1));
+    regions.forEach((r, doc) => {
+      const segs = regionSegments(r);
+      for (let d = 0; d < Math.min(segs.length, MAX_DEPTH); d++) {
+        this.levels[d][doc] = this.intern(segs.slice(0, d + 1).join('/'));
+      }
+    });
+  }
+
+  private intern(path: string): number {
+    let id = this.ids.get(path);
+    if (id === undefined) {
+      id = this.paths.length;
+      this.paths.push(path);
+      this.ids.set(path, id);
+    }
+    return id;
+  }
+
+  /** Reports inside any of these paths (unknown paths match nothing). */
+  filter(paths: string[]): Bitset {
+    const n = this.levels[0].length;
+    const out = new Bitset(n);
+    for (const p of paths) {
+      const segs = p.split('/').filter(Boolean);
+      const id = this.ids.get(segs.join('/'));
+      if (id === undefined || segs.length === 0 || segs.length > MAX_DEPTH) continue;
+      const level = this.levels[segs.length - 1];
+      for (let doc = 0; doc < n; doc++) if (level[doc] === id) out.add(doc);
+    }
+    return out;
+  }
+
+  /** Id of a path, if any report is there. */
+  idOf(path: string): number | undefined {
+    return this.ids.get(path.split('/').filter(Boolean).join('/'));
+  }
+}
+
+/**
+ * The level the region facet lists for a selection: the children of the
+ * selected regions' deepest common ancestor (provinces when nothing is selected).
+ * Returns the ancestor's segments.
+ */
+export function commonAncestor(selected: string[]): string[] {
+  if (selected.length === 0) return [];
+  const split = selected.map((p) => p.split('/').filter(Boolean));
+  const first = split[0];
+  let len = 0;
+  while (len < first.length && split.every((s) => s[len] === first[len])) len++;
+  // A leaf (county) has no children: list its siblings instead.
+  return first.slice(0, Math.min(len, MAX_DEPTH - 1));
+}
