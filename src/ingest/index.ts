@@ -1,0 +1,289 @@
+/**
+ * The ingest stage: every report under a data folder → a clean ReportDocument.
+ *
+ *   discover(dataDir)          files under the folder (and the ones skipped on the way)
+ *   ingestFile(dataDir, file)  one file → its documents (a dataset gives one per row); deterministic
+ *   fileFingerprint(...)       hash of a file, its sidecars and the ingest version, for caching
+ *   ingestFolder(dataDir)      all of it, exact duplicates removed, in path order
+ *
+ * Data flow for one file: bytes → decodeBuffer → (htmlToText | parseCsv/parseJsonl rows | text)
+ * → cleanText → extractMeta → sidecar overrides → ReportDocument.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FieldOrigin, IngestResult, MetaField, Region, ReportDocument, SkippedFile, DuplicateReport } from '../types.js';
+import { cleanText, toLines } from './clean.js';
+import { cell, mapColumns, parseCsv, parseJsonl, type ColumnMap, type DatasetParse } from './dataset.js';
+import { parseDate, parseYear } from './dates.js';
+import { decodeBuffer } from './decode.js';
+import { discover as discoverFiles, type DiscoveredFile, type Discovery } from './discover.js';
+import { regionFromParts, regionFromPath, EMPTY_REGION } from './gazetteer.js';
+import { htmlToText } from './html.js';
+import { collisionSuffix, docId } from './ids.js';
+import { docNumberFrom, extractMeta, parseHeader, tidyTitle, type MetaHints } from './metadata.js';
+
+export type { DiscoveredFile, Discovery } from './discover.js';
+
+/** Bump when cleaning or metadata rules change: cached results of another version are stale. */
+export const INGEST_VERSION = 1;
+
+export const discover = discoverFiles;
+
+// ---------------------------------------------------------------- sidecars
+
+/** Overrides a user writes in `<file>.meta.json`; `rows` holds per-row overrides for a dataset, keyed by row key (r1, r2 …). */
+export interface MetaSidecar {
+  title?: string;
+  issuer?: string | null;
+  /** '青海省/西宁市/湟中区', or parts. */
+  region?: string | { province?: string | null; city?: string | null; county?: string | null } | null;
+  year?: number | string | null;
+  date?: string | null;
+  docNumber?: string | null;
+  sourceUrl?: string | null;
+  rows?: Record<string, Omit<MetaSidecar, 'rows'>>;
+}
+
+async function readIfExists(p: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(p);
+  } catch {
+    return null;
+  }
+}
+
+async function readJsonSidecar<T>(absPath: string, suffix: string, warnings: string[]): Promise<T | null> {
+  const buf = await readIfExists(absPath + suffix);
+  if (!buf) return null;
+  try {
+    const decoded = decodeBuffer(buf);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    const v = JSON.parse(decoded.text);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('不是 JSON 对象');
+    return v as T;
+  } catch (e) {
+    warnings.push(`${path.basename(absPath)}${suffix} 无法解析，已忽略：${(e as Error).message}`);
+    return null;
+  }
+}
+
+function applySidecar(doc: ReportDocument, s: Omit<MetaSidecar, 'rows'> | undefined): void {
+  if (!s) return;
+  const set = (f: MetaField) => ((doc.sources as Record<string, FieldOrigin>)[f] = 'sidecar');
+  if (typeof s.title === 'string' && s.title.trim()) {
+    doc.title = tidyTitle(s.title);
+    set('title');
+  }
+  if (s.issuer !== undefined) {
+    doc.issuer = s.issuer ? String(s.issuer).trim() : null;
+    set('issuer');
+  }
+  if (s.region !== undefined) {
+    let r: Region | null = null;
+    if (typeof s.region === 'string') r = regionFromPath(s.region);
+    else if (s.region) r = regionFromParts(s.region);
+    if (r || s.region === null) {
+      doc.region = r ?? { ...EMPTY_REGION };
+      set('region');
+    } else doc.warnings.push(`元数据文件中的地区“${typeof s.region === 'string' ? s.region : JSON.stringify(s.region)}”无法识别，已忽略`);
+  }
+  if (s.year !== undefined) {
+    const y = s.year === null ? null : parseYear(s.year);
+    if (y || s.year === null) {
+      doc.year = y;
+      set('year');
+    } else doc.warnings.push(`元数据文件中的年份“${s.year}”无法识别，已忽略`);
+  }
+  if (s.date !== undefined) {
+    const d = s.date === null ? null : parseDate(s.date);
+    if (d || s.date === null) {
+      doc.date = d;
+      set('date');
+    } else doc.warnings.push(`元数据文件中的日期“${s.date}”无法识别，已忽略`);
+  }
+  if (s.docNumber !== undefined) {
+    doc.docNumber = s.docNumber === null ? null : (docNumberFrom(s.docNumber) ?? String(s.docNumber).trim());
+    set('docNumber');
+  }
+  if (s.sourceUrl !== undefined) {
+    doc.sourceUrl = s.sourceUrl ? String(s.sourceUrl).trim() : null;
+    set('sourceUrl');
+  }
+  // A field set to null by the user has no origin.
+  for (const f of ['issuer', 'year', 'date', 'docNumber', 'sourceUrl'] as const) if (doc[f] === null) delete doc.sources[f];
+  if (doc.region.province === null) delete doc.sources.region;
+}
+
+// ---------------------------------------------------------------- one document
+
+/** Text → document, or a reason it is not one. Pure apart from its arguments. */
+export function buildDocument(
+  raw: string,
+  opts: { relPath: string; rowKey?: string; hints?: MetaHints | null; warnings?: string[] },
+): { doc: ReportDocument } | { reason: string } {
+  const lines = toLines(raw);
+  const headerTitle = opts.hints?.title || parseHeader(lines).title || null;
+  const cleaned = cleanText(raw, { title: headerTitle });
+  if (cleaned.paragraphs.length === 0) return { reason: '清理页面杂项后没有正文' };
+  const { meta, titleSpan, warnings } = extractMeta(lines, cleaned.paragraphs, opts.hints ?? null, opts.relPath);
+  let paras = cleaned.paragraphs;
+  // A title written over two lines is one heading: one paragraph, so anchors stay meaningful.
+  if (titleSpan) paras = [...paras.slice(0, titleSpan[0]), meta.title, ...paras.slice(titleSpan[1])];
+  const doc: ReportDocument = {
+    id: docId(opts.relPath, opts.rowKey),
+    path: opts.relPath,
+    ...meta,
+    text: paras.join('\n'),
+    warnings: [...(opts.warnings ?? []), ...warnings],
+  };
+  return { doc };
+}
+
+function hintsFromRow(record: Record<string, unknown>, cols: ColumnMap): MetaHints {
+  return {
+    origin: 'dataset',
+    title: cell(record, cols.title),
+    issuer: cell(record, cols.issuer),
+    province: cell(record, cols.province),
+    city: cell(record, cols.city),
+    county: cell(record, cols.county),
+    region: cell(record, cols.region),
+    year: cell(record, cols.year),
+    date: cell(record, cols.date),
+    docNumber: cell(record, cols.docNumber),
+    sourceUrl: cell(record, cols.url),
+  };
+}
+
+// ---------------------------------------------------------------- one file
+
+/**
+ * Hash of a file's bytes, its sidecars and the ingest version: equal
+ * fingerprints mean `ingestFile` returns equal documents.
+ */
+export async function fileFingerprint(dataDir: string, file: DiscoveredFile): Promise<string> {
+  const h = createHash('sha256');
+  h.update(`ingest-v${INGEST_VERSION}\0${file.path}\0`);
+  for (const p of [file.absPath, file.absPath + '.meta.json', file.absPath + '.mapping.json']) {
+    const buf = await readIfExists(p);
+    h.update(buf ? `${buf.length}\0` : 'none\0');
+    if (buf) h.update(buf);
+  }
+  return h.digest('hex');
+}
+
+/** One file → its documents (a dataset gives one per row) and what was skipped. No cross-file de-duplication. */
+export async function ingestFile(dataDir: string, file: DiscoveredFile): Promise<{ docs: ReportDocument[]; skipped: SkippedFile[] }> {
+  const skip = (reason: string) => ({ docs: [], skipped: [{ path: file.path, reason }] });
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(file.absPath);
+  } catch (e) {
+    return skip(`无法读取文件：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (buf.length === 0) return skip('空文件');
+  const decoded = decodeBuffer(buf);
+  if (!decoded.ok) return skip(decoded.reason);
+  if (decoded.text.trim() === '') return skip('文件只有空白字符，没有内容');
+
+  const fileWarnings: string[] = [];
+  const sidecar = await readJsonSidecar<MetaSidecar>(file.absPath, '.meta.json', fileWarnings);
+  const ext = path.extname(file.path).toLowerCase();
+  const docs: ReportDocument[] = [];
+  const skipped: SkippedFile[] = [];
+
+  if (ext === '.csv' || ext === '.jsonl') {
+    const mapping = (await readJsonSidecar<ColumnMap>(file.absPath, '.mapping.json', fileWarnings)) ?? {};
+    const parsed: DatasetParse = ext === '.csv' ? parseCsv(decoded.text) : parseJsonl(decoded.text);
+    if (parsed.fatal) return skip(parsed.fatal);
+    for (const b of parsed.bad) skipped.push({ path: `${file.path}#row=${b.n}`, reason: b.reason });
+    const csvCols = ext === '.csv' && parsed.rows.length ? mapColumns(Object.keys(parsed.rows[0].record), mapping) : null;
+    if (csvCols && !csvCols.text) {
+      return skip('找不到正文列（content/text/full_text/body/正文），可在 <文件名>.mapping.json 中指定，例如 {"text": "内容"}');
+    }
+    const usedKeys = new Set<string>();
+    for (const row of parsed.rows) {
+      const cols = csvCols ?? mapColumns(Object.keys(row.record), mapping);
+      const rowPath = `${file.path}#row=${row.n}`;
+      const text = cell(row.record, cols.text);
+      if (!text) {
+        skipped.push({ path: rowPath, reason: cols.text ? '这一行的正文为空' : '找不到正文字段（content/text/full_text/body/正文）' });
+        continue;
+      }
+      const idCell = cell(row.record, cols.id);
+      let rowKey = idCell && !usedKeys.has(idCell) ? idCell : `r${row.n}`;
+      usedKeys.add(rowKey);
+      const built = buildDocument(text, { relPath: file.path, rowKey, hints: hintsFromRow(row.record, cols), warnings: fileWarnings });
+      if ('reason' in built) {
+        skipped.push({ path: rowPath, reason: built.reason });
+        continue;
+      }
+      applySidecar(built.doc, sidecar ?? undefined);
+      applySidecar(built.doc, sidecar?.rows?.[rowKey]);
+      docs.push(built.doc);
+    }
+    if (docs.length === 0 && skipped.length === 0) return skip('数据文件中没有任何记录');
+    return { docs, skipped };
+  }
+
+  let raw = decoded.text;
+  let hints: MetaHints | null = null;
+  if (ext === '.html' || ext === '.htm') {
+    const h = htmlToText(raw);
+    raw = h.text;
+    hints = h.hints;
+    if (raw.trim() === '') return skip('网页正文为空');
+  }
+  const built = buildDocument(raw, { relPath: file.path, hints, warnings: fileWarnings });
+  if ('reason' in built) return skip(built.reason);
+  applySidecar(built.doc, sidecar ?? undefined);
+  return { docs: [built.doc], skipped };
+}
+
+// ---------------------------------------------------------------- the folder
+
+export interface IngestFolderOptions {
+  /** Called after each file: files done, files in total, the file's path. */
+  onFile?: (done: number, total: number, path: string) => void;
+}
+
+/**
+ * Every report under `dataDir`, sorted by path (dataset rows in order), exact
+ * duplicates (same cleaned text) kept once — the first by path order — and reported.
+ */
+export async function ingestFolder(dataDir: string, opts: IngestFolderOptions = {}): Promise<IngestResult> {
+  const found = await discover(dataDir);
+  const docs: ReportDocument[] = [];
+  const skipped: SkippedFile[] = [...found.skipped];
+  const duplicates: DuplicateReport[] = [];
+  const byText = new Map<string, string>();
+  let done = 0;
+  for (const file of found.files) {
+    const r = await ingestFile(dataDir, file);
+    skipped.push(...r.skipped);
+    for (const d of r.docs) {
+      const key = createHash('sha1').update(d.text).digest('hex');
+      const kept = byText.get(key);
+      if (kept) {
+        const rowPath = d.id.match(/-(r\d+)$/) && /\.(csv|jsonl)$/i.test(d.path) ? `${d.path}#row=${d.id.match(/-r(\d+)$/)![1]}` : d.path;
+        duplicates.push({ path: rowPath, duplicateOf: kept });
+        continue;
+      }
+      byText.set(key, d.id);
+      docs.push(d);
+    }
+    opts.onFile?.(++done, found.files.length, file.path);
+  }
+  // Two paths can slug to the same id (a/b.txt, a-b.txt): the first by path order keeps it.
+  const seen = new Set<string>();
+  for (const d of docs) {
+    if (seen.has(d.id)) {
+      const rowKey = /\.(csv|jsonl)$/i.test(d.path) ? d.id : undefined;
+      d.id = `${d.id}-${collisionSuffix(d.path, rowKey)}`;
+    }
+    seen.add(d.id);
+  }
+  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { docs, found: found.files.length + found.skipped.length, skipped, duplicates };
+}
