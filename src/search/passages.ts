@@ -57,6 +57,8 @@ const LEAD_MIN_LENGTH = 40;
 
 /** Distinct-term count dominates occurrence count in a window's score. */
 const DISTINCT_WEIGHT = 1000;
+/** Above any score (terms are capped at MAX_QUERY_TERMS; a window holds < 2^20 occurrences). */
+const MAX_SCORE = 2 ** 20;
 
 interface Occurrence {
   start: number;
@@ -84,7 +86,7 @@ function occurrences(normText: string, terms: readonly string[]): { occ: Occurre
       i = normText.indexOf(term, i + len);
     }
   });
-  occ.sort((a, b) => a.start - b.start || a.end - b.end);
+  if (list.length > 1) occ.sort((a, b) => a.start - b.start || a.end - b.end);
   return { occ, nTerms: list.length };
 }
 
@@ -272,21 +274,20 @@ export function passageSpans(
 
   // Candidate windows: for each occurrence l, the run l..r-1 of occurrences of the same
   // paragraph that fit in `width` after it (two pointers; term counts kept incrementally).
-  interface Candidate {
-    l: number;
-    r: number;
-    score: number;
-    para: Paragraph;
-  }
-  const candidates: Candidate[] = [];
+  // Candidates live in typed arrays and sort as packed numbers: this runs for every hit.
+  const m = occ.length;
+  const rOf = new Int32Array(m);
+  const paraOf = new Int32Array(m);
+  const scoreOf = new Int32Array(m);
+  const order = new Float64Array(m);
   const perTerm = new Int32Array(nTerms);
   let pi = 0;
-  for (let a = 0; a < occ.length; ) {
+  for (let a = 0; a < m; ) {
     while (paragraphs[pi].end < occ[a].start) pi++;
-    const para = paragraphs[pi];
+    const paraEnd = paragraphs[pi].end;
     let b = a;
     // `<=`: an occurrence starting on the '\n' itself (a term with a newline) stays here, so b > a.
-    while (b < occ.length && occ[b].start <= para.end) b++;
+    while (b < m && occ[b].start <= paraEnd) b++;
     perTerm.fill(0);
     let distinctTerms = 0;
     let r = a;
@@ -300,24 +301,30 @@ export function passageSpans(
         if (perTerm[occ[r].term]++ === 0) distinctTerms++;
         r++;
       }
-      candidates.push({ l, r, score: distinctTerms * DISTINCT_WEIGHT + (r - l), para });
+      const score = distinctTerms * DISTINCT_WEIGHT + Math.min(r - l, DISTINCT_WEIGHT - 1);
+      rOf[l] = r;
+      paraOf[l] = pi;
+      scoreOf[l] = score;
+      // Higher score first, then earlier position (occ is sorted, so l orders by position).
+      order[l] = (MAX_SCORE - score) * 2 ** 32 + l;
       if (--perTerm[occ[l].term] === 0) distinctTerms--;
     }
     a = b;
   }
-  candidates.sort((x, y) => y.score - x.score || occ[x.l].start - occ[y.l].start);
+  order.sort();
 
   const ranges = findMatches(normText, terms);
   const spans: PassageSpan[] = [];
-  for (const c of candidates) {
-    if (spans.length >= o.max) break;
+  for (let k = 0; k < m && spans.length < o.max; k++) {
+    const l = order[k] % 2 ** 32;
+    const para = paragraphs[paraOf[l]];
     let ce = 0;
-    for (let k = c.l; k < c.r; k++) if (occ[k].end > ce) ce = occ[k].end;
-    const cs = occ[c.l].start;
-    if (spans.some((x) => x.paragraph === c.para && cs < x.end && ce > x.start)) continue;
-    const [start, end] = passageRange(text, normText, ranges, cs, ce, c.para.start, c.para.end, o);
-    if (spans.some((x) => x.paragraph === c.para && start < x.end && end > x.start)) continue;
-    spans.push({ paragraph: c.para, start, end, score: c.score });
+    for (let x = l; x < rOf[l]; x++) if (occ[x].end > ce) ce = occ[x].end;
+    const cs = occ[l].start;
+    if (spans.some((x) => x.paragraph === para && cs < x.end && ce > x.start)) continue;
+    const [start, end] = passageRange(text, normText, ranges, cs, ce, para.start, para.end, o);
+    if (spans.some((x) => x.paragraph === para && start < x.end && end > x.start)) continue;
+    spans.push({ paragraph: para, start, end, score: scoreOf[l] });
   }
   return { spans, matchCount: occ.length, ranges };
 }
