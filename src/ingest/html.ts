@@ -33,7 +33,7 @@ export function htmlToText(html: string): { text: string; hints: MetaHints } {
     const e = $(el);
     if (FURNITURE_NAME.test(`${e.attr('class') ?? ''} ${e.attr('id') ?? ''}`)) e.remove();
   });
-  const root = $('body').length ? $('body') : $.root();
+  const roots: AnyNode[] = $('body').length ? $('body').toArray() : $.root().toArray();
   const parts: string[] = [];
   const walk = (node: AnyNode) => {
     if (node.type === 'text') {
@@ -47,7 +47,7 @@ export function htmlToText(html: string): { text: string; hints: MetaHints } {
     for (const child of (node as unknown as { children: AnyNode[] }).children ?? []) walk(child);
     if (block) parts.push('\n');
   };
-  for (const n of root.toArray()) for (const c of (n as unknown as { children: AnyNode[] }).children ?? []) walk(c);
+  for (const n of roots) for (const c of (n as unknown as { children: AnyNode[] }).children ?? []) walk(c);
   const text = parts.join('');
   if (!hints.title) {
     const h1 = $('h1').first().text().trim();
