@@ -182,7 +182,7 @@ const OPEN_START = new RegExp(`^[${CJK_CHAR}A-Za-z0-9，、。；：）”》’
 export function isBrokenLine(a: string, b: string): boolean {
   if (!OPEN_END.test(a) || !OPEN_START.test(b)) return false;
   if (isHeadingLine(a) || HEADING_START.test(b) || HEADER_LABEL.test(b)) return false;
-  if (/[，、（“《‘(]$/.test(a) && a.length >= 8) return true;
+  if (/[，、（“《‘(]$/.test(a) && a.length >= 4) return true;
   // Hard-wrapped prose: a long line cut mid-sentence. Titles, names and headings are short.
   return (a.length >= 40 && /[，。；、]/.test(a)) || (a.length >= 10 && /[。；！？]/.test(a));
 }
