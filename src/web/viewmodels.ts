@@ -51,6 +51,8 @@ export interface SearchPageModel {
   hits: HitView[];
   regionCrumbs: Link[];
   regionFacet: FacetLink[];
+  /** The long tail of the region facet, folded under 更多 (selected values always stay visible). */
+  regionMore: FacetLink[];
   yearFacet: FacetLink[];
   chips: Link[];
   clearFiltersUrl: string | null;
@@ -99,6 +101,16 @@ function yearToggle(selected: number[], year: number): number[] {
 /** Filter changes reset paging: page 7 of another result set means nothing. */
 function withState(state: ValidSearchRequest, change: Partial<ValidSearchRequest>): string {
   return searchUrl({ ...state, page: 1, ...change });
+}
+
+/** How many region values show before the rest fold under 更多. */
+export const REGION_VISIBLE = 12;
+
+/** Splits facet links into the first `n` (plus any selected) and the rest, keeping order. */
+export function foldFacet(links: FacetLink[], n: number): { top: FacetLink[]; more: FacetLink[] } {
+  if (links.length <= n + 2) return { top: links, more: [] }; // folding two values away helps nobody
+  const top = links.filter((l, i) => i < n || l.selected);
+  return { top, more: links.filter((l) => !top.includes(l)) };
 }
 
 export function regionFacetLinks(state: ValidSearchRequest, buckets: FacetBucket[]): FacetLink[] {
@@ -230,7 +242,7 @@ export function searchPageModel(state: ValidSearchRequest, res: SearchResponse):
     to,
     hits: res.hits.map((h) => hitView(state, h)),
     regionCrumbs: regionCrumbs(state),
-    regionFacet: regionFacetLinks(state, res.facets.region),
+    ...(({ top, more }) => ({ regionFacet: top, regionMore: more }))(foldFacet(regionFacetLinks(state, res.facets.region), REGION_VISIBLE)),
     yearFacet: yearFacetLinks(state, res.facets.year),
     chips,
     clearFiltersUrl: chips.length > 1 ? withState(state, { regions: [], years: [] }) : null,

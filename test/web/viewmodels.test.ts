@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidSearchRequest } from '../../src/web/params.js';
-import { filterChips, isHeading, pagination, regionCrumbs, regionFacetLinks, safeHref, suggestions, yearFacetLinks } from '../../src/web/viewmodels.js';
+import { filterChips, foldFacet, isHeading, pagination, regionCrumbs, regionFacetLinks, safeHref, suggestions, yearFacetLinks } from '../../src/web/viewmodels.js';
 
 const state = (over: Partial<ValidSearchRequest> = {}): ValidSearchRequest => ({
   q: '法治',
@@ -105,4 +105,18 @@ describe('report page helpers', () => {
     ['一是结合工作实际，每年制定实施《全盟卫生健康系统法治建设工作要点》。深入学习习近平总书记全面依法治国新理念新思想新战略。', false],
     ['各位代表：', false],
   ])('isHeading(%s)', (text, expected) => expect(isHeading(text)).toBe(expected));
+});
+
+describe('facet folding', () => {
+  const links = (n: number, selected: number[] = []) =>
+    Array.from({ length: n }, (_, i) => ({ value: `r${i}`, label: `r${i}`, count: n - i, selected: selected.includes(i), url: '/' }));
+  it('keeps the first values and any selected one visible, folds the rest', () => {
+    const { top, more } = foldFacet(links(31, [20]), 12);
+    expect(top.map((l) => l.value)).toEqual([...Array.from({ length: 12 }, (_, i) => `r${i}`), 'r20']);
+    expect(more).toHaveLength(18);
+  });
+  it('does not fold away just one or two values', () => {
+    expect(foldFacet(links(14), 12).more).toEqual([]);
+    expect(foldFacet(links(15), 12).more).toHaveLength(3);
+  });
 });
