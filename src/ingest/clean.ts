@@ -171,7 +171,8 @@ const HEADING_START =
   /^(?:第[一二三四五六七八九十百零〇\d]+[章节条部分篇]|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[.．、](?!\d)|[①-⑳]|[一二三四五六七八九十]是|附件|——)/;
 
 function isHeadingLine(line: string): boolean {
-  return HEADING_START.test(line) && !/[。！？]/.test(line) && line.length <= 80;
+  // 一是…, 二是… open items of prose, not headings.
+  return HEADING_START.test(line) && !/^[一二三四五六七八九十]是/.test(line) && !/[。！？]/.test(line) && line.length <= 80;
 }
 
 /** Characters a paragraph may end with when the sentence continues on the next line. */
@@ -184,7 +185,7 @@ export function isBrokenLine(a: string, b: string): boolean {
   if (isHeadingLine(a) || HEADING_START.test(b) || HEADER_LABEL.test(b)) return false;
   if (/[，、（“《‘(]$/.test(a) && a.length >= 4) return true;
   // Hard-wrapped prose: a long line cut mid-sentence. Titles, names and headings are short.
-  return (a.length >= 40 && /[，。；、]/.test(a)) || (a.length >= 10 && /[。；！？]/.test(a));
+  return (a.length >= 40 && /[，。；、]/.test(a)) || (a.length >= 10 && /[，。；！？]/.test(a));
 }
 
 /** Glue broken lines (blank lines between them included) into paragraphs. */

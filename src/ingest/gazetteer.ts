@@ -288,9 +288,7 @@ export function regionFromParts(parts: { province?: string | null; city?: string
   for (const part of [p, clean(parts.city), clean(parts.county)]) {
     if (!part) continue;
     let exact = divisionsNamed(part);
-    if (exact.length === 0 && !/[省市县区旗州盟]$/.test(part)) {
-      exact = ['省', '市', '自治区'].flatMap((suf) => divisionsNamed(part + suf));
-    }
+    if (exact.length === 0) exact = ['省', '市', '自治区', '地区', '盟', '县', '区'].flatMap((suf) => divisionsNamed(part + suf));
     if (exact.length > 0) mentions.push({ text: part, start: offset, end: offset + part.length, candidates: exact });
     else mentions.push(...findRegions(part).map((m) => ({ ...m, start: m.start + offset, end: m.end + offset })));
     offset += part.length + 1;
