@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('search UI in chromium', () => {
     await expect
       .poll(() => target.evaluate((el) => {
         const r = el.getBoundingClientRect();
-        return r.top < window.innerHeight && r.bottom > 0;
+        return r.top < (globalThis as unknown as { innerHeight: number }).innerHeight && r.bottom > 0;
       }))
       .toBe(true);
 
@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('search UI in chromium', () => {
   it('is usable on a phone: no horizontal scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${srv.base}/?q=${encodeURIComponent('三项制度')}`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'search-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
