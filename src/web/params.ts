@@ -121,7 +121,8 @@ function unique<T>(values: T[]): T[] {
 
 /** `req.query` → a complete, valid search request; throws ParamError otherwise. */
 export function parseSearchParams(query: RawQuery): ValidSearchRequest {
-  const q = single(query, 'q') ?? '';
+  // surrounding spaces mean nothing and would make '  ' look like a query
+  const q = (single(query, 'q') ?? '').trim();
 
   const regions = unique(
     list(query, 'region').map((r) => {
@@ -158,5 +159,5 @@ export function defaultSort(q: string): SortOrder {
 
 /** The `?q=` of a report link: a plain string, or '' (no highlighting). */
 export function parseDocParams(query: RawQuery): { q: string } {
-  return { q: single(query, 'q') ?? '' };
+  return { q: (single(query, 'q') ?? '').trim() };
 }

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/search/engine.js';
 import type { SearchResponse } from '../../src/types.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS } from '../../src/query/errors.js';
 import { createApp } from '../../src/web/app.js';
@@ -347,6 +348,38 @@ describe('bad input', () => {
     const bad = await getPage(srv.base, '/doc/%E0%A4%A');
     expect(bad.status).toBe(400);
     expect(bad.$('.message').text()).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
+describe('errors', () => {
+  it('asks for JSON get {error} on HTML routes too', async () => {
+    const r = await getJson(srv.base, '/?page=0');
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ error: '参数 page 必须是 1 到 1000 之间的整数' });
+  });
+
+  it('an unexpected failure is a Chinese 500 page that leaks nothing', async () => {
+    const broken: Engine = Object.create(fx.engine, {
+      search: { value: () => { throw new TypeError('secret internals at /srv/x.ts:1'); } },
+    });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    const s = await serve(createApp({ handle: { current: () => broken } }));
+    try {
+      const html = await getPage(s.base, '/?q=x');
+      expect(html.status).toBe(500);
+      expect(html.$('h1').text()).toBe('出错了');
+      expect(html.$('.message').text()).toBe('服务器内部出错，请稍后再试。');
+      expect(html.body).not.toContain('secret');
+      const json = await getJson(s.base, '/api/search?q=x');
+      expect(json.status).toBe(500);
+      expect(json.body).toEqual({ error: '服务器内部出错，请稍后再试。' });
+      expect(errors.length).toBe(2); // logged for the operator
+    } finally {
+      console.error = original;
+      await s.close();
+    }
   });
 });
 

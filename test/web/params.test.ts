@@ -20,6 +20,8 @@ describe('parseSearchParams', () => {
   it('fills defaults: relevance with a query, newest first without', () => {
     expect(parse('q=三项制度')).toEqual({ q: '三项制度', regions: [], years: [], sort: 'relevance', page: 1, size: 10 });
     expect(parse('').sort).toBe('date-desc');
+    expect(parse('q=%20%20').q).toBe('');
+    expect(parse('q=%20%E6%B3%95%E6%B2%BB%20').q).toBe('法治');
   });
 
   it('reads repeated regions and years, dropping duplicates and empty values', () => {
