@@ -113,7 +113,7 @@ export interface NotNode {
 export type QueryNode = TermNode | AndNode | OrNode | NotNode;
 
 export interface ParsedQuery {
-  /** null when the query has no positive term (empty, or only exclusions). */
+  /** null when the query is empty; a tree of exclusions only means every report except those. */
   root: QueryNode | null;
   /** Positive terms (not under a NOT), for highlighting, matchCount and ranking. */
   positiveTerms: TermNode[];

@@ -1,15 +1,17 @@
 /**
- * Builds an index generation from a data folder: ingest → analyze → write
- * (texts, n-gram postings, word index, report table) → publish atomically.
+ * Builds an index generation from a data folder: ingest → analyze (worker
+ * threads, cached per file by content hash) → write (texts, n-gram postings,
+ * word index, report table) → publish atomically.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, rm, stat } from 'node:fs/promises';
+import { copyFile, readdir, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { analyzerFingerprint, loadUserDictionary } from '../analyze/analyzer.js';
-import { ingestFolder } from '../ingest/index.js';
+import { analyzerFingerprint, loadUserDictionary, normalize } from '../analyze/analyzer.js';
+import { discover, FolderMerger } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
-import { analyzeReport } from './analysis.js';
+import type { FileTask } from './filework.js';
 import { statFingerprint } from './fingerprint.js';
 import {
   DOCS_FILE,
@@ -21,8 +23,9 @@ import {
   wordShardFile,
   type Manifest,
 } from './format.js';
+import { runFileTasks } from './pool.js';
 import { PostingsBuilder } from './postings.js';
-import { newGenerationDir, publishGeneration, pruneGenerations, writeFileDurable } from './storage.js';
+import { faultPoint, newGenerationDir, publishGeneration, pruneGenerations, writeFileDurable } from './storage.js';
 import { TextStoreWriter } from './textstore.js';
 import { shardCountFor, WordIndexBuilder } from './wordindex.js';
 
@@ -31,6 +34,13 @@ export interface BuildOptions {
   indexDir: string;
   /** Show a progress bar on a terminal. */
   progress?: boolean;
+  /**
+   * Worker threads for ingest + analysis. Default: one per core for archives
+   * over 4 MB, none (this thread) for smaller ones, where starting threads costs more.
+   */
+  workers?: number;
+  /** Reuse per-file results of earlier builds by content hash (default true). */
+  cache?: boolean;
 }
 
 export interface BuildSummary {
@@ -38,6 +48,8 @@ export interface BuildSummary {
   found: number;
   skipped: SkippedFile[];
   duplicates: number;
+  /** Files whose ingest and analysis came from the cache (unchanged since the last build). */
+  reused: number;
   ms: number;
   /** Directory of the published generation. */
   generation: string;
@@ -46,60 +58,73 @@ export interface BuildSummary {
 /** What docs.json stores per report: its metadata without the text. */
 export type DocRecord = Omit<ReportDocument, 'text'> & { chars: number };
 
+export const CACHE_DIR = 'cache';
+const SMALL_ARCHIVE_BYTES = 4 << 20;
+
 function progressBar(enabled: boolean, label: string) {
   if (!enabled || !process.stderr.isTTY) return null;
   return new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted}`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} 个文件 | 剩余 {eta_formatted}`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
 }
 
+/**
+ * Builds a new generation from every report under `dataDir` and publishes it.
+ * Files unchanged since an earlier build (same bytes, sidecars, ingest and
+ * analyzer versions) are not ingested or segmented again; everything else is
+ * rebuilt, so the result is the same as a build from scratch.
+ */
 export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const { dataDir, indexDir } = opts;
-  const userDict = join(dataDir, USERDICT_FILE);
-  const hasUserDict = await stat(userDict).then((s) => s.isFile()).catch(() => false);
-  if (hasUserDict) loadUserDictionary(userDict);
+  const userDictPath = join(dataDir, USERDICT_FILE);
+  const hasUserDict = await stat(userDictPath).then((s) => s.isFile()).catch(() => false);
+  if (hasUserDict) loadUserDictionary(userDictPath);
 
   const statFp = await statFingerprint(dataDir);
-  const ingestBar = progressBar(!!opts.progress, '读取');
-  let started = false;
-  const ingest = await ingestFolder(dataDir, {
-    onFile: (done, total) => {
-      if (!ingestBar) return;
-      if (!started) ingestBar.start(total, 0);
-      started = true;
-      ingestBar.update(done);
-    },
-  });
-  ingestBar?.stop();
+  const found = await discover(dataDir);
+  const totalBytes = found.files.reduce((n, f) => n + f.size, 0);
+  const workers = opts.workers ?? (totalBytes < SMALL_ARCHIVE_BYTES ? 0 : availableParallelism());
+  const cacheDir = opts.cache === false ? null : join(indexDir, CACHE_DIR);
+  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict: hasUserDict ? userDictPath : null }));
 
-  const docs = ingest.docs;
   const { tmpDir, name } = await newGenerationDir(indexDir);
   try {
     const texts = new TextStoreWriter(join(tmpDir, TEXTS_FILE));
     const postings = new PostingsBuilder();
-    const totalChars = docs.reduce((n, d) => n + d.text.length, 0);
-    const words = new WordIndexBuilder(shardCountFor(totalChars));
+    // Shards are sized from the archive's bytes (≈ its characters ×3 in UTF-8) before reading it.
+    const words = new WordIndexBuilder(shardCountFor(totalBytes / 3));
     const records: DocRecord[] = [];
     const dataHash = createHash('sha256');
+    const merger = new FolderMerger(found);
+    const usedCache = new Set<string>();
+    let reused = 0;
 
     const bar = progressBar(!!opts.progress, '索引');
-    bar?.start(docs.length, 0);
-    docs.forEach((doc, i) => {
-      const a = analyzeReport(doc.title, doc.text);
-      texts.add(doc.text, a.norm);
-      postings.add(i, a.keys);
-      words.add(i, a.titleWords, a.bodyWords);
-      const { text, ...meta } = doc;
-      records.push({ ...meta, chars: text.length });
-      dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
-      if (bar && (i % 16 === 0 || i === docs.length - 1)) bar.update(i + 1);
+    bar?.start(tasks.length, 0);
+    await runFileTasks(tasks, workers, (i, result) => {
+      usedCache.add(`${result.cacheKey}.json.z`);
+      if (result.fromCache) reused++;
+      const position = new Map(result.docs.map((d, k) => [d, k]));
+      for (const doc of merger.add(result)) {
+        const k = position.get(doc)!;
+        const n = records.length;
+        texts.add(doc.text, normalize(doc.text));
+        postings.add(n, result.keys[k]);
+        const w = result.words[k];
+        words.add(n, w.title ? w.title.split('\n') : [], w.body ? w.body.split('\n') : []);
+        const { text, ...meta } = doc;
+        records.push({ ...meta, chars: text.length });
+        dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
+      }
+      bar?.update(i + 1);
     });
     bar?.stop();
 
     const files: Record<string, number> = {};
     files[TEXTS_FILE] = texts.close();
+    faultPoint('after-texts');
     const grams = postings.toBuffer();
     await writeFileDurable(join(tmpDir, GRAMS_FILE), grams);
     files[GRAMS_FILE] = grams.length;
@@ -111,29 +136,33 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const docsJson = JSON.stringify(records);
     await writeFileDurable(join(tmpDir, DOCS_FILE), docsJson);
     files[DOCS_FILE] = Buffer.byteLength(docsJson);
-    if (hasUserDict) await copyFile(userDict, join(tmpDir, USERDICT_FILE));
+    if (hasUserDict) await copyFile(userDictPath, join(tmpDir, USERDICT_FILE));
 
+    const summary = merger.summary();
     const manifest: Manifest = {
       formatVersion: FORMAT_VERSION,
       analyzer: analyzerFingerprint(),
-      reports: docs.length,
+      reports: records.length,
       builtAt: new Date().toISOString(),
       dataFingerprint: dataHash.digest('hex').slice(0, 32),
       statFingerprint: statFp,
       wordShards: words.shardCount,
       hasUserDict,
-      ingest: { found: ingest.found, skipped: ingest.skipped.length, duplicates: ingest.duplicates.length },
+      ingest: { found: summary.found, skipped: summary.skipped.length, duplicates: summary.duplicates.length },
       files,
     };
     // The manifest is written last: a generation without one was never finished.
     await writeFileDurable(join(tmpDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+    faultPoint('before-publish');
     const generation = await publishGeneration(indexDir, tmpDir, name);
     await pruneGenerations(indexDir, [name]);
+    if (cacheDir) await pruneCache(cacheDir, usedCache);
     return {
-      reports: docs.length,
-      found: ingest.found,
-      skipped: ingest.skipped,
-      duplicates: ingest.duplicates.length,
+      reports: records.length,
+      found: summary.found,
+      skipped: summary.skipped,
+      duplicates: summary.duplicates.length,
+      reused,
       ms: performance.now() - t0,
       generation,
     };
@@ -141,4 +170,10 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     await rm(tmpDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Drops cache entries of files that are gone or changed. */
+async function pruneCache(cacheDir: string, used: Set<string>): Promise<void> {
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => !used.has(n)).map((n) => rm(join(cacheDir, n), { force: true })));
 }

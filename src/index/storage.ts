@@ -119,3 +119,12 @@ export async function pruneGenerations(indexDir: string, keep: string[]): Promis
     if (s && s.mtimeMs < hour) await rm(join(indexDir, e.name), { recursive: true, force: true });
   }
 }
+
+/**
+ * Crash-test hook: when REPORT_SEARCH_FAULT names this point, the process dies
+ * here as if the machine lost power (SIGKILL: no cleanup, no finally blocks).
+ * The durability test uses it to show a build killed mid-write loses nothing.
+ */
+export function faultPoint(name: string): void {
+  if (process.env.REPORT_SEARCH_FAULT === name) process.kill(process.pid, 'SIGKILL');
+}

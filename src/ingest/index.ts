@@ -249,41 +249,66 @@ export interface IngestFolderOptions {
 }
 
 /**
+ * Folds per-file results, in path order, into one archive: exact duplicates
+ * (same cleaned text) kept once — the first by path order — and reported, and
+ * ids that two paths slug to alike (a/b.txt, a-b.txt) made unique. Streaming,
+ * so the indexer can feed it results as its workers finish them.
+ */
+export class FolderMerger {
+  readonly skipped: SkippedFile[];
+  readonly duplicates: DuplicateReport[] = [];
+  private readonly byText = new Map<string, string>();
+  private readonly ids = new Set<string>();
+  accepted = 0;
+
+  constructor(readonly found: Discovery) {
+    this.skipped = [...found.skipped];
+  }
+
+  /** Adds one file's result; returns the documents kept, with their final ids. */
+  add(r: { docs: ReportDocument[]; skipped: SkippedFile[] }): ReportDocument[] {
+    this.skipped.push(...r.skipped);
+    const kept: ReportDocument[] = [];
+    for (const d of r.docs) {
+      const key = createHash('sha1').update(d.text).digest('hex');
+      const first = this.byText.get(key);
+      if (first) {
+        const row = /-r(\d+)$/.exec(d.id);
+        const rowPath = row && /\.(csv|jsonl)$/i.test(d.path) ? `${d.path}#row=${row[1]}` : d.path;
+        this.duplicates.push({ path: rowPath, duplicateOf: first });
+        continue;
+      }
+      if (this.ids.has(d.id)) {
+        const rowKey = /\.(csv|jsonl)$/i.test(d.path) ? d.id : undefined;
+        d.id = `${d.id}-${collisionSuffix(d.path, rowKey)}`;
+      }
+      this.ids.add(d.id);
+      this.byText.set(key, d.id);
+      kept.push(d);
+    }
+    this.accepted += kept.length;
+    return kept;
+  }
+
+  /** Files found (datasets count once, skipped ones included) and the skips, sorted by path. */
+  summary(): Omit<IngestResult, 'docs'> {
+    const skipped = [...this.skipped].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { found: this.found.files.length + this.found.skipped.length, skipped, duplicates: this.duplicates };
+  }
+}
+
+/**
  * Every report under `dataDir`, sorted by path (dataset rows in order), exact
  * duplicates (same cleaned text) kept once — the first by path order — and reported.
  */
 export async function ingestFolder(dataDir: string, opts: IngestFolderOptions = {}): Promise<IngestResult> {
   const found = await discover(dataDir);
+  const merger = new FolderMerger(found);
   const docs: ReportDocument[] = [];
-  const skipped: SkippedFile[] = [...found.skipped];
-  const duplicates: DuplicateReport[] = [];
-  const byText = new Map<string, string>();
   let done = 0;
   for (const file of found.files) {
-    const r = await ingestFile(dataDir, file);
-    skipped.push(...r.skipped);
-    for (const d of r.docs) {
-      const key = createHash('sha1').update(d.text).digest('hex');
-      const kept = byText.get(key);
-      if (kept) {
-        const rowPath = d.id.match(/-(r\d+)$/) && /\.(csv|jsonl)$/i.test(d.path) ? `${d.path}#row=${d.id.match(/-r(\d+)$/)![1]}` : d.path;
-        duplicates.push({ path: rowPath, duplicateOf: kept });
-        continue;
-      }
-      byText.set(key, d.id);
-      docs.push(d);
-    }
+    docs.push(...merger.add(await ingestFile(dataDir, file)));
     opts.onFile?.(++done, found.files.length, file.path);
   }
-  // Two paths can slug to the same id (a/b.txt, a-b.txt): the first by path order keeps it.
-  const seen = new Set<string>();
-  for (const d of docs) {
-    if (seen.has(d.id)) {
-      const rowKey = /\.(csv|jsonl)$/i.test(d.path) ? d.id : undefined;
-      d.id = `${d.id}-${collisionSuffix(d.path, rowKey)}`;
-    }
-    seen.add(d.id);
-  }
-  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { docs, found: found.files.length + found.skipped.length, skipped, duplicates };
+  return { docs, ...merger.summary() };
 }

@@ -6,7 +6,7 @@
  * | input                         | tree                                             |
  * |-------------------------------|--------------------------------------------------|
  * | `行政执法 公示`               | AND(行政执法, 公示)                              |
- * | `行政执法公示`                | AND(行政, 执法, 公示) — jieba via `segment`       |
+ * | `行政执法公示`                | 行政执法公示 — one substring, as Ctrl-F finds it  |
  * | `"三项制度"` `“三项制度”` `「三项制度」` `『…』` `＂…＂` | phrase 三项制度  |
  * | `-双随机` `-"行政复议"`       | NOT(双随机), NOT(phrase 行政复议)                |
  * | `法律顾问 OR 公职律师`, `a|b` | OR(…)                                            |
@@ -16,11 +16,12 @@
  * Precise semantics (the searcher relies on these; `matchesQuery` is the reference):
  * - A term matches a report exactly when the report's normalised text (or title,
  *   for field 'title') contains `term.text` as a substring.
- * - An unquoted chunk is segmented by the analyzer into words, AND-ed; punctuation
- *   and whitespace tokens are dropped. An *excluded* unquoted chunk (`-双随机`) is
- *   NOT segmented: it excludes the chunk as one substring, because NOT(双 AND 随机)
- *   would throw away nearly every report. Rule of thumb: leaving quotes out never
- *   makes the result set smaller than quoting would.
+ * - An unquoted chunk (text between spaces) is one term: the chunk as typed, minus
+ *   punctuation at its ends, matched as a substring — what Ctrl-F would find.
+ *   jieba would cut 三项制度 into 三项 + 制度 and 全面推行 into one word, so AND-ing
+ *   its words would find reports without the phrase, and a word-level match would
+ *   miss 推行 inside 全面推行; the analyzer's words serve ranking instead (BM25 in
+ *   the searcher). Quotes are needed only to keep spaces or syntax inside a phrase.
  * - `OR` (upper case, half- or full-width) and `|` are operators; lower-case `or`
  *   is an ordinary word (as on Google/Lucene), with a warning suggesting `OR`.
  * - `-` excludes only at the start of a token: `2021-2025` is a word; a lone `-` is ignored.
@@ -34,7 +35,10 @@
  * Lenient: unbalanced quotes are closed at the end of the query, stray operators are
  * dropped; each fix is noted in `warnings` (Chinese). Only the limits throw `QueryError`.
  */
-import { isIndexable, normalize, segment } from '../analyze/analyzer.js';
+import { isIndexable, normalize, words } from '../analyze/analyzer.js';
+
+/** Punctuation (not symbols: 互联网+, 100℃, ¥5 are typed as meant) at the ends of an unquoted chunk. */
+const EDGE_PUNCTUATION = /^[\p{P}\s]+|[\p{P}\s]+$/gu;
 import type { AndNode, NotNode, OrNode, ParsedQuery, QueryNode, TermNode } from '../types.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryError } from './errors.js';
 
@@ -182,15 +186,10 @@ function itemNode(item: Extract<Item, { kind: 'term' }>, warnings: string[]): Qu
   let node: QueryNode | null;
   if (item.phrase) {
     node = term(collapseSpaces(item.norm), item.raw.trim(), true, item.field);
-  } else if (item.negated) {
-    // Exclude the chunk as typed (see the module comment), unless it is only punctuation.
-    node = isIndexable(item.norm) ? term(item.norm, item.raw, false, item.field) : null;
   } else {
-    const words: TermNode[] = [];
-    for (const tok of segment(item.norm)) {
-      if (isIndexable(tok.term)) words.push(term(tok.term, item.raw.slice(tok.start, tok.end), false, item.field));
-    }
-    node = and(words);
+    // One substring, as typed; punctuation at the ends (a pasted "三项制度，") is not part of it.
+    const text = item.norm.replace(EDGE_PUNCTUATION, '');
+    node = isIndexable(text) ? term(text, item.raw.trim(), false, item.field) : null;
   }
   if (!node) {
     warnings.push(`“${item.raw}”不含可检索的文字，已忽略`);
@@ -364,10 +363,10 @@ export function matchesQuery(node: QueryNode, contains: (term: TermNode) => bool
 
 export interface FormatOptions {
   /**
-   * Render phrases without quotes, so they are segmented into words when parsed again:
-   * the "did you mean" suggestion after a phrase query found nothing.
+   * Write each term as the analyzer's words separated by spaces (quotes dropped):
+   * a looser query, each word matched on its own, for the "nothing found" suggestion.
    */
-  dropQuotes?: boolean;
+  splitWords?: boolean;
 }
 
 /** Characters that would be read as syntax inside an unquoted word. */
@@ -386,27 +385,21 @@ function quote(text: string): string {
 
 function formatTerm(t: TermNode, opts: FormatOptions, inOr: boolean): string {
   const field = t.field === 'title' ? '标题:' : '';
-  if (!t.phrase) return field + (needsQuotes(t.text) ? quote(t.text) : t.text);
-  if (opts.dropQuotes) {
-    // Unquoted, the phrase's spaces separate words: fine at top level, but inside an OR
-    // `a b OR c` would regroup, and a title scope would cover only the first word.
-    const parts = t.text.split(' ');
-    const canDrop = parts.length === 1 || (!inOr && t.field === 'body');
-    if (canDrop && !parts.some(needsQuotes)) return field + t.text;
+  if (opts.splitWords && !inOr) {
+    const parts = words(t.text);
+    // Several words only make sense unscoped (a scope covers the next word only).
+    if (parts.length > 1 && t.field === 'body' && !parts.some(needsQuotes)) return parts.join(' ');
   }
-  return field + quote(t.text);
+  return field + (t.phrase || needsQuotes(t.text) ? quote(t.text) : t.text);
 }
 
 /**
  * A canonical query string for a tree: `parseQuery(formatQuery(root))` gives the same
- * tree whenever the output has no parentheses. An AND of words inside an OR (from a chunk
- * like `a OR 法治政府`) is written as the glued chunk when the analyzer segments it back
- * into the same words, and as `(x y)` otherwise — parentheses are for reading only, the
- * syntax has none.
+ * tree whenever the output has no parentheses (the syntax has none; they are for reading).
  *
  * ### Examples
  * formatQuery(parseQuery('“三项制度”  -双随机 a|b').root) // => '"三项制度" -双随机 a OR b'
- * formatQuery(parseQuery('"三项制度"').root, { dropQuotes: true }) // => '三项制度'
+ * formatQuery(parseQuery('行政执法公示').root, { splitWords: true }) // => '行政 执法 公示'
  */
 export function formatQuery(node: QueryNode | null, opts: FormatOptions = {}): string {
   if (!node) return '';
@@ -416,46 +409,26 @@ export function formatQuery(node: QueryNode | null, opts: FormatOptions = {}): s
         return formatTerm(n, opts, inOr);
       case 'not': {
         const c = n.child;
-        if (c.type === 'term') {
-          // An excluded word is matched as one substring: quote it if it would be read otherwise.
-          const text = !c.phrase && !needsQuotes(c.text) ? c.text : quote(c.text);
-          return `-${c.field === 'title' ? '标题:' : ''}${text}`;
-        }
+        if (c.type === 'term') return `-${formatTerm(c, {}, true)}`;
         return `-(${fmt(c, false)})`;
       }
       case 'or':
         return n.children.map((c) => fmt(c, true)).join(' OR ');
-      case 'and': {
-        if (!inOr) return n.children.map((c) => fmt(c, false)).join(' ');
-        const glued = glue(n);
-        return glued ?? `(${n.children.map((c) => fmt(c, false)).join(' ')})`;
-      }
+      case 'and':
+        return inOr ? `(${n.children.map((c) => fmt(c, false)).join(' ')})` : n.children.map((c) => fmt(c, false)).join(' ');
     }
   };
   return fmt(node, false);
 }
 
-/** `法治 AND 政府` (same field, unquoted) → `法治政府` when segmenting that gives the same words back. */
-function glue(n: AndNode): string | null {
-  const kids = n.children;
-  if (!kids.every((c): c is TermNode => c.type === 'term' && !c.phrase)) return null;
-  const terms = kids as TermNode[];
-  const field = terms[0].field;
-  if (!terms.every((t) => t.field === field)) return null;
-  const joined = terms.map((t) => t.text).join('');
-  if (needsQuotes(joined)) return null;
-  const words = segment(joined).filter((t) => isIndexable(t.term)).map((t) => t.term);
-  if (words.length !== terms.length || words.some((w, k) => w !== terms[k].text)) return null;
-  return (field === 'title' ? '标题:' : '') + joined;
-}
-
 /**
- * The query with its phrases unquoted, for a "没有找到，试试去掉引号：…" suggestion;
- * null when the query has no phrase (nothing to suggest).
+ * A looser form of the query — its terms cut into the analyzer's words, each of
+ * which must occur but not together — for a "没有找到，试试：…" suggestion;
+ * null when that is the same query.
  */
-export function withoutQuotes(parsed: ParsedQuery): string | null {
-  if (!termsOf(parsed.root).some((t) => t.phrase)) return null;
-  return formatQuery(parsed.root, { dropQuotes: true });
+export function looserQuery(parsed: ParsedQuery): string | null {
+  const looser = formatQuery(parsed.root, { splitWords: true });
+  return looser === formatQuery(parsed.root) ? null : looser;
 }
 
 export type { AndNode, NotNode, OrNode };

@@ -1,0 +1,224 @@
+/**
+ * The matching contract on the real corpus: the hits of a phrase are exactly
+ * the reports whose normalised text contains it — recall and precision 100%.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalize } from '../../src/analyze/analyzer.js';
+import { ingestFolder } from '../../src/ingest/index.js';
+import type { Engine } from '../../src/search/engine.js';
+import type { ReportDocument } from '../../src/types.js';
+import { buildFixtureIndex, CORPUS_DIR, type FixtureIndex } from '../helpers/fixture-index.js';
+
+// Generated sizes at their largest: long strings and big numbers, not toy cases.
+fc.configureGlobal({ baseSize: 'xlarge' });
+
+let fx: FixtureIndex;
+let engine: Engine;
+let docs: ReportDocument[];
+let norms: Array<{ id: string; norm: string; title: string }>;
+
+beforeAll(async () => {
+  fx = await buildFixtureIndex();
+  engine = fx.engine;
+  docs = (await ingestFolder(CORPUS_DIR)).docs;
+  norms = docs.map((d) => ({ id: d.id, norm: normalize(d.text), title: normalize(d.title) }));
+});
+afterAll(() => fx.cleanup());
+
+function hitIds(q: string, extra: { regions?: string[]; years?: number[] } = {}): string[] {
+  const res = engine.search({ q, size: 100, ...extra });
+  expect(res.total).toBe(res.hits.length); // the corpus is smaller than one page
+  return res.hits.map((h) => h.id).sort();
+}
+
+function bruteForce(phrase: string): string[] {
+  const p = normalize(phrase);
+  return norms.filter((d) => d.norm.includes(p)).map((d) => d.id).sort();
+}
+
+/** A substring a user could type: no whitespace or quote characters (the query syntax splits on them). */
+const typeable = (s: string) => !/[\s"“”「」『』＂]/.test(s) && !/^-/.test(s) && !/^(or|OR)$/.test(s) && !/[:：]/.test(s);
+
+describe('phrases match exactly what the text contains', () => {
+  it.each(['三项制度', '法治政府', '双随机', '湟中', '新县', '营商环境', '重大行政决策', '习近平法治思想', '具体负责'])(
+    '%s, quoted and unquoted',
+    (phrase) => {
+      const expected = bruteForce(phrase);
+      expect(hitIds(`"${phrase}"`)).toEqual(expected);
+      expect(hitIds(phrase)).toEqual(expected);
+    },
+  );
+
+  it('random substrings of the real reports (2–12 characters, across word boundaries)', () => {
+    const substring = fc
+      .record({ doc: fc.nat(), start: fc.nat(), len: fc.integer({ min: 2, max: 12 }) })
+      .map(({ doc, start, len }) => {
+        const text = docs[doc % docs.length].text;
+        const s = start % Math.max(1, text.length - len);
+        return text.slice(s, s + len);
+      })
+      .filter((s) => s.trim().length >= 2 && typeable(s) && !s.includes('\n'));
+    fc.assert(
+      fc.property(substring, (phrase) => {
+        const expected = bruteForce(phrase);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(hitIds(`"${phrase}"`)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('strings spliced from two reports (mostly absent: precision)', () => {
+    const piece = fc
+      .record({ doc: fc.nat(), start: fc.nat(), len: fc.integer({ min: 1, max: 6 }) })
+      .map(({ doc, start, len }) => {
+        const text = docs[doc % docs.length].text;
+        const s = start % Math.max(1, text.length - len);
+        return text.slice(s, s + len);
+      });
+    const spliced = fc.tuple(piece, piece).map(([a, b]) => a + b).filter((s) => s.length >= 2 && typeable(s) && !s.includes('\n'));
+    fc.assert(
+      fc.property(spliced, (phrase) => {
+        expect(hitIds(`"${phrase}"`)).toEqual(bruteForce(phrase));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('random strings over the corpus alphabet, as large as fast-check makes them', () => {
+    const alphabet = [...new Set(docs.flatMap((d) => [...d.text.slice(0, 400)]))].filter((c) => typeable(c) && c !== '\n');
+    const word = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 2, maxLength: 12, size: 'max' });
+    fc.assert(
+      fc.property(word, (phrase) => {
+        expect(hitIds(`"${phrase}"`)).toEqual(bruteForce(phrase));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a Traditional-Chinese query finds the Simplified text', () => {
+    expect(hitIds('"法治政府建設"')).toEqual(bruteForce('法治政府建设'));
+    expect(bruteForce('法治政府建设').length).toBeGreaterThan(0);
+    expect(hitIds('營商環境')).toEqual(bruteForce('营商环境'));
+  });
+
+  it('full-width and half-width forms of the same text match each other', () => {
+    expect(hitIds('"（一）"')).toEqual(bruteForce('(一)'));
+    expect(bruteForce('(一)').length).toBeGreaterThan(0);
+  });
+});
+
+describe('boolean operators follow set algebra', () => {
+  const A = '法治政府';
+  const B = '营商环境';
+  const set = (ids: string[]) => new Set(ids);
+
+  it('AND, OR, NOT', () => {
+    const a = set(bruteForce(A));
+    const b = set(bruteForce(B));
+    expect(hitIds(`${A} ${B}`)).toEqual([...a].filter((x) => b.has(x)).sort());
+    expect(hitIds(`${A} OR ${B}`)).toEqual([...new Set([...a, ...b])].sort());
+    expect(hitIds(`${A} -${B}`)).toEqual([...a].filter((x) => !b.has(x)).sort());
+    expect(hitIds(`-${B}`)).toEqual(norms.map((d) => d.id).filter((x) => !b.has(x)).sort());
+  });
+
+  it('title scope matches the title only', () => {
+    const expected = norms.filter((d) => d.title.includes('法治')).map((d) => d.id).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(hitIds('标题:法治')).toEqual(expected);
+    expect(hitIds('title:法治')).toEqual(expected);
+  });
+});
+
+describe('facets are counted over all matches, each ignoring its own selection', () => {
+  const regionPath = (d: ReportDocument) => [d.region.province, d.region.city, d.region.county].filter(Boolean).join('/');
+  const inRegion = (d: ReportDocument, sel: string[]) => sel.length === 0 || sel.some((r) => regionPath(d) === r || regionPath(d).startsWith(`${r}/`));
+  const inYear = (d: ReportDocument, sel: number[]) => sel.length === 0 || (d.year !== null && sel.includes(d.year));
+
+  const cases: Array<[string, string[], number[]]> = [
+    ['法治', [], []],
+    ['发展', [], [2026]],
+    ['"三项制度"', [], [2023, 2024]],
+    ['制度', ['四川省'], []],
+    ['卫生', ['青海省/西宁市'], [2024]],
+    ['', ['全国', '四川省'], []],
+    ['建设', ['上海市'], [2022, 2026]],
+  ];
+
+  it.each(cases)('q=%s regions=%j years=%j', (q, regions, years) => {
+    const res = engine.search({ q, regions, years, size: 100 });
+    const p = normalize(q.replace(/"/g, ''));
+    const matching = docs.filter((d) => normalize(d.text).includes(p));
+    const hits = matching.filter((d) => inRegion(d, regions) && inYear(d, years));
+    expect(res.total).toBe(hits.length);
+    expect(res.hits.map((h) => h.id).sort()).toEqual(hits.map((d) => d.id).sort());
+
+    // Years: over matches in the selected regions, whatever years are selected.
+    const yearCounts = new Map<string, number>();
+    for (const d of matching) if (inRegion(d, regions) && d.year) yearCounts.set(String(d.year), (yearCounts.get(String(d.year)) ?? 0) + 1);
+    expect(Object.fromEntries(res.facets.year.map((b) => [b.value, b.count]))).toEqual(Object.fromEntries(yearCounts));
+    expect(res.facets.year.map((b) => Number(b.value))).toEqual([...res.facets.year.map((b) => Number(b.value))].sort((a, b) => b - a));
+
+    // Regions: over matches in the selected years; children of the selection's common ancestor.
+    const segs = regions.map((r) => r.split('/'));
+    let prefix = 0;
+    while (segs.length && prefix < segs[0].length && segs.every((s) => s[prefix] === segs[0][prefix])) prefix++;
+    const ancestor = segs.length ? segs[0].slice(0, Math.min(prefix, 2)) : [];
+    const regionCounts = new Map<string, number>();
+    for (const d of matching) {
+      if (!inYear(d, years)) continue;
+      const path = regionPath(d).split('/').filter(Boolean);
+      if (path.length <= ancestor.length || ancestor.some((s, i) => path[i] !== s)) continue;
+      const bucket = path.slice(0, ancestor.length + 1).join('/');
+      regionCounts.set(bucket, (regionCounts.get(bucket) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(res.facets.region.map((b) => [b.value, b.count]))).toEqual(Object.fromEntries(regionCounts));
+  });
+});
+
+describe('hits', () => {
+  it('count every occurrence and mark only query terms', () => {
+    const res = engine.search({ q: '"三项制度"', size: 100 });
+    for (const h of res.hits) {
+      const d = norms.find((n) => n.id === h.id)!;
+      expect(h.matchCount).toBe(d.norm.split('三项制度').length - 1);
+      expect(h.passages.length).toBeGreaterThan(0);
+      expect(h.passages.length).toBeLessThanOrEqual(3);
+      for (const p of h.passages) {
+        const marks = [...p.html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]);
+        expect(marks.length).toBeGreaterThan(0);
+        for (const m of marks) expect(normalize(m)).toBe('三项制度');
+      }
+    }
+  });
+
+  it('rank a report with the words together above reports with them apart', () => {
+    const res = engine.search({ q: '行政执法 公示', size: 100 });
+    const together = new Set(bruteForce('行政执法公示'));
+    expect(together.size).toBeGreaterThan(0);
+    const ranks = res.hits.map((h) => together.has(h.id));
+    const lastTogether = ranks.lastIndexOf(true);
+    const firstApart = ranks.indexOf(false);
+    // Not a strict partition (BM25 still matters), but the best hit has the words together.
+    expect(ranks[0]).toBe(true);
+    expect(lastTogether).toBeGreaterThanOrEqual(0);
+    expect(firstApart === -1 || firstApart > 0).toBe(true);
+  });
+
+  it('sort by date, newest or oldest first, undated last', () => {
+    const desc = engine.search({ q: '法治', sort: 'date-desc', size: 100 }).hits.map((h) => h.date);
+    const asc = engine.search({ q: '法治', sort: 'date-asc', size: 100 }).hits.map((h) => h.date);
+    const dated = (xs: Array<string | null>) => xs.filter((x): x is string => x !== null);
+    expect(dated(desc)).toEqual([...dated(desc)].sort().reverse());
+    expect(dated(asc)).toEqual([...dated(asc)].sort());
+    expect(desc.indexOf(null) === -1 || desc.slice(desc.indexOf(null)).every((x) => x === null)).toBe(true);
+  });
+
+  it('page through all hits without gaps or repeats', () => {
+    const all = engine.search({ q: '发展', size: 100 }).hits.map((h) => h.id);
+    const paged: string[] = [];
+    for (let page = 1; page <= Math.ceil(all.length / 7); page++) paged.push(...engine.search({ q: '发展', size: 7, page }).hits.map((h) => h.id));
+    expect(paged).toEqual(all);
+  });
+});
