@@ -1,17 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalize, queryWords } from '../../src/analyze/analyzer.js';
+import { normalize, words } from '../../src/analyze/analyzer.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryError } from '../../src/query/errors.js';
 import {
   formatQuery,
   highlightTerms,
   isExclusionOnly,
+  looserQuery,
   matchesQuery,
   parseQuery,
   termsOf,
-  withoutQuotes,
 } from '../../src/query/parser.js';
 import type { QueryNode } from '../../src/types.js';
+
+/** What the parser trims from the ends of an unquoted chunk: punctuation and whitespace, not symbols. */
+const EDGE_PUNCTUATION = /^[\p{P}\s]+|[\p{P}\s]+$/gu;
 
 /** A compact, unambiguous picture of a tree: "x" phrase, t: title, -x NOT, (a b) AND, (a|b) OR. */
 function show(n: QueryNode | null): string {
@@ -31,15 +34,27 @@ function show(n: QueryNode | null): string {
 describe('parseQuery: trees', () => {
   // [query, tree, positive term texts, number of warnings]
   const cases: Array<[string, string, string[], number]> = [
-    // words and segmentation (as jieba cuts them)
+    // an unquoted chunk is ONE substring term, never cut into words (jieba would give 行政 执法 公示)
     ['湟中', '湟中', ['湟中'], 0],
     ['新县', '新县', ['新县'], 0],
-    ['行政执法 公示', '(行政 执法 公示)', ['行政', '执法', '公示'], 0],
-    ['行政执法公示', '(行政 执法 公示)', ['行政', '执法', '公示'], 0],
-    ['营商环境', '(营商 环境)', ['营商', '环境'], 0],
-    ['重大行政决策', '(重大 行政 决策)', ['重大', '行政', '决策'], 0],
+    ['行政执法 公示', '(行政执法 公示)', ['行政执法', '公示'], 0],
+    ['行政执法公示', '行政执法公示', ['行政执法公示'], 0],
+    ['营商环境', '营商环境', ['营商环境'], 0],
+    ['重大行政决策', '重大行政决策', ['重大行政决策'], 0],
     ['法治 法治', '法治', ['法治'], 0],
-    ['法法法法', '法法', ['法法'], 0],
+    ['法法法法', '法法法法', ['法法法法'], 0],
+    ['行政执法公示 行政执法公示', '行政执法公示', ['行政执法公示'], 0],
+    ['法治政府 法治', '(法治政府 法治)', ['法治政府', '法治'], 0],
+    // punctuation at the two ends of a chunk is trimmed; inside it, and symbols, are kept
+    ['三项制度，', '三项制度', ['三项制度'], 0],
+    ['《法治政府建设实施纲要》', '法治政府建设实施纲要', ['法治政府建设实施纲要'], 0],
+    ['（一）', '一', ['一'], 0],
+    ['法治--', '法治', ['法治'], 0],
+    ['…法治…', '法治', ['法治'], 0],
+    ['三项制度，开展', '三项制度,开展', ['三项制度,开展'], 0],
+    ['互联网+', '互联网+', ['互联网+'], 0],
+    ['100℃', '100℃', ['100℃'], 0],
+    ['😀', '∅', [], 1],
     ['湟中 OR 湟中 -新县 -新县', '(湟中 -新县)', ['湟中'], 0],
     ['ＡＢＣ', 'abc', ['abc'], 0],
     ['共產黨', '共产党', ['共产党'], 0],
@@ -56,16 +71,21 @@ describe('parseQuery: trees', () => {
     ['湟中"法治政府"', '(湟中 "法治政府")', ['湟中', '法治政府'], 0],
     ['“他说"三项制度"”', '"他说"三项制度""', ['他说"三项制度"'], 0],
     // exclusion
-    ['法治政府 -双随机', '(法治 政府 -双随机)', ['法治', '政府'], 0],
+    ['法治政府 -双随机', '(法治政府 -双随机)', ['法治政府'], 0],
+    ['行政执法公示 -双随机抽查', '(行政执法公示 -双随机抽查)', ['行政执法公示'], 0],
     ['-"行政复议" 法治', '(-"行政复议" 法治)', ['法治'], 0],
     ['法治 －双随机', '(法治 -双随机)', ['法治'], 0],
-    ['2021-2025', '(2021 2025)', ['2021', '2025'], 0],
+    ['2021-2025', '2021-2025', ['2021-2025'], 0],
+    ['-2021-2025 法治', '(-2021-2025 法治)', ['法治'], 0],
+    ['法治 -双随机，', '(法治 -双随机)', ['法治'], 0],
+    ['--法治', '-法治', [], 1],
     ['法治 -', '法治', ['法治'], 1],
     ['- 法治', '法治', ['法治'], 1],
     ['法治 -，', '法治', ['法治'], 1],
     // OR
-    ['法律顾问 OR 公职律师', '(法律顾问|(公职 律师))', ['法律顾问', '公职', '律师'], 0],
-    ['法律顾问|公职律师', '(法律顾问|(公职 律师))', ['法律顾问', '公职', '律师'], 0],
+    ['法律顾问 OR 公职律师', '(法律顾问|公职律师)', ['法律顾问', '公职律师'], 0],
+    ['法律顾问|公职律师', '(法律顾问|公职律师)', ['法律顾问', '公职律师'], 0],
+    ['营商环境 行政执法 OR 公职律师', '(营商环境 (行政执法|公职律师))', ['营商环境', '行政执法', '公职律师'], 0],
     ['湟中 ｜ 新县', '(湟中|新县)', ['湟中', '新县'], 0],
     ['湟中 ＯＲ 新县', '(湟中|新县)', ['湟中', '新县'], 0],
     ['法治 湟中 OR 新县', '(法治 (湟中|新县))', ['法治', '湟中', '新县'], 0],
@@ -86,20 +106,21 @@ describe('parseQuery: trees', () => {
     ['标题：法治', 't:法治', ['法治'], 0],
     ['标题: 法治', 't:法治', ['法治'], 0],
     ['标题:"三项制度"', 't:"三项制度"', ['三项制度'], 0],
-    ['标题:法治政府', '(t:法治 t:政府)', ['法治', '政府'], 0],
+    ['标题:法治政府', 't:法治政府', ['法治政府'], 0],
+    ['标题:法治政府 营商环境', '(t:法治政府 营商环境)', ['法治政府', '营商环境'], 0],
     ['-标题:双随机 法治', '(-t:双随机 法治)', ['法治'], 0],
     ['标题:-双随机 法治', '(-t:双随机 法治)', ['法治'], 0],
     ['法治 标题:', '法治', ['法治'], 1],
     ['标题:湟中 OR 标题:新县', '(t:湟中|t:新县)', ['湟中', '新县'], 0],
-    // hostile input: never an error, never markup in a term that was not typed as a phrase
+    // hostile input: never an error; a chunk is searched as typed (markup included — the page escapes it)
     ['"><svg onload=alert(1)>', '"><svg onload=alert(1)>"', ['><svg onload=alert(1)>'], 1],
-    ['<script>alert(1)</script>', '(script alert 1)', ['script', 'alert', '1'], 0],
+    ['<script>alert(1)</script>', '<script>alert(1)</script>', ['<script>alert(1)</script>'], 0],
     ['"三项制度', '"三项制度"', ['三项制度'], 1],
-    ['三项制度"', '(三项 制度)', ['三项', '制度'], 1],
+    ['三项制度"', '三项制度', ['三项制度'], 1],
     ['"三项" "制度', '("三项" "制度")', ['三项', '制度'], 1],
     ['""', '∅', [], 1],
     ['" "', '∅', [], 1],
-    ['”三项制度」', '(三项 制度)', ['三项', '制度'], 0],
+    ['”三项制度」', '三项制度', ['三项制度'], 0],
     ['', '∅', [], 0],
     ['   ', '∅', [], 0],
   ];
@@ -112,10 +133,11 @@ describe('parseQuery: trees', () => {
   });
 
   it('keeps what the user typed in raw, and the normalised form in text', () => {
-    const p = parseQuery('共產黨 “法治政府建設”');
+    const p = parseQuery('共產黨 “法治政府建設” 《營商環境》');
     expect(p.positiveTerms.map((t) => [t.raw, t.text, t.phrase])).toEqual([
       ['共產黨', '共产党', false],
       ['法治政府建設', '法治政府建设', true],
+      ['《營商環境》', '营商环境', false],
     ]);
   });
 
@@ -146,24 +168,40 @@ describe('parseQuery: limits', () => {
     expect(() => parseQuery('法'.repeat(MAX_QUERY_CHARS + 1))).toThrow(/^查询过长：最多 200 个字符（当前 201 个）$/);
     expect(() => parseQuery('x'.repeat(100_000))).toThrow(/查询过长/);
   });
-  it('refuses more than MAX_QUERY_TERMS terms, counting segmented words and exclusions', () => {
+  it('refuses more than MAX_QUERY_TERMS terms, counting chunks and exclusions', () => {
     const words = ['湟中', '新县', '法治', '政府', '营商', '环境', '重大', '决策', '行政', '执法', '公示'];
     const twenty = [...words, ...words.slice(0, 9).map((w) => `-${w}`)];
     expect(twenty).toHaveLength(MAX_QUERY_TERMS);
     expect(() => parseQuery(twenty.join(' '))).not.toThrow();
     expect(() => parseQuery([...twenty, '湟源'].join(' '))).toThrow(/^查询词过多：最多 20 个（当前 21 个）$/);
-    // one chunk, many words
-    const chunk = '湟中新县法治政府营商环境重大行政决策执法公示三项制度律师顾问双随机依法治理普法宣传复议诉讼';
-    expect(new Set(queryWords(chunk)).size).toBeGreaterThan(MAX_QUERY_TERMS);
-    expect(() => parseQuery(chunk)).toThrow(QueryError);
+    // 21 distinct positive words, space-separated
+    const distinct = [...words, '三项', '制度', '律师', '顾问', '复议', '诉讼', '普法', '宣传', '依法', '治理'];
+    expect(new Set(distinct).size).toBe(MAX_QUERY_TERMS + 1);
+    expect(() => parseQuery(distinct.join(' '))).toThrow(/^查询词过多：最多 20 个（当前 21 个）$/);
+    // a repeated word is one term
+    expect(() => parseQuery([...distinct.slice(0, MAX_QUERY_TERMS), distinct[0]].join(' '))).not.toThrow();
+  });
+  it('counts a long chunk as one term, however many words the analyzer finds in it', () => {
+    const chunk = '湟中新县法治政府营商环境重大行政决策执法公示三项制度法律顾问双随机依法治理普法宣传复议和诉讼';
+    expect([...chunk]).toHaveLength(46);
+    expect(new Set(words(chunk)).size).toBeGreaterThan(MAX_QUERY_TERMS);
+    const p = parseQuery(chunk);
+    expect(termsOf(p.root).map((t) => t.text)).toEqual([chunk]);
+    expect(p.warnings).toEqual([]);
+    // the character limit still applies to one chunk
+    expect(() => parseQuery(chunk.repeat(5))).toThrow(/^查询过长：最多 200 个字符（当前 230 个）$/);
   });
 });
 
 describe('formatQuery', () => {
   const cases: Array<[string, string]> = [
     ['“三项制度”  -双随机 湟中|新县', '"三项制度" -双随机 湟中 OR 新县'],
-    ['行政执法公示', '行政 执法 公示'],
+    ['行政执法公示', '行政执法公示'],
+    ['法治政府 -双随机', '法治政府 -双随机'],
+    ['2021-2025 《纲要》 三项制度，', '2021-2025 纲要 三项制度'],
+    ['互联网+', '互联网+'],
     ['法律顾问 OR 公职律师', '法律顾问 OR 公职律师'],
+    ['标题:标题:法治', '标题:"标题:法治"'],
     ['标题：法治 title:"三项制度"', '标题:法治 标题:"三项制度"'],
     ['-标题:"双随机"', '-标题:"双随机"'],
     ['“他说"好"”', '“他说"好"”'],
@@ -175,19 +213,87 @@ describe('formatQuery', () => {
   });
 
   it('round-trips: parsing the canonical string gives the same tree', () => {
-    const qs = ['法治 湟中 OR 新县', '法律顾问 OR 公职律师 OR "三项制度"', '-"a b" 标题:法治政府', '-2021-2025 x', '"-x" "标题:y"'];
+    const qs = [
+      '法治 湟中 OR 新县',
+      '法律顾问 OR 公职律师 OR "三项制度"',
+      '-"a b" 标题:法治政府',
+      '-2021-2025 x',
+      '"-x" "标题:y"',
+      '行政执法公示 营商环境 -双随机抽查',
+      '《纲要》，互联网+ 100℃',
+      '“他说"好"” 「a “b” c」',
+    ];
     for (const q of qs) {
       const p = parseQuery(q);
       expect(show(parseQuery(formatQuery(p.root)).root)).toBe(show(p.root));
     }
   });
 
-  it('suggests the query without quotes only when it has a phrase', () => {
-    expect(withoutQuotes(parseQuery('"三项制度" 湟中'))).toBe('三项制度 湟中');
-    expect(withoutQuotes(parseQuery('标题:"三项制度"'))).toBe('标题:三项制度');
-    expect(withoutQuotes(parseQuery('"法治 政府" OR 新县'))).toBe('"法治 政府" OR 新县');
-    expect(withoutQuotes(parseQuery('三项制度'))).toBeNull();
-    expect(show(parseQuery(withoutQuotes(parseQuery('"三项制度"'))!).root)).toBe('(三项 制度)');
+  it('splitWords writes each top-level body term as the analyzer words', () => {
+    const split = (q: string) => formatQuery(parseQuery(q).root, { splitWords: true });
+    expect(split('行政执法公示')).toBe('行政 执法 公示');
+    expect(split('"三项制度" 湟中')).toBe('三项 制度 湟中');
+    // exclusions, OR alternatives and title-scoped terms keep their form
+    expect(split('营商环境 -双随机抽查')).toBe('营商 环境 -双随机抽查');
+    expect(split('法律顾问 OR 公职律师')).toBe('法律顾问 OR 公职律师');
+    expect(split('标题:法治政府')).toBe('标题:法治政府');
+    expect(split('')).toBe('');
+  });
+});
+
+describe('looserQuery', () => {
+  const cases: Array<[string, string]> = [
+    ['行政执法公示', '行政 执法 公示'],
+    ['营商环境', '营商 环境'],
+    ['"三项制度"', '三项 制度'],
+    ['“三项制度”', '三项 制度'],
+    ['"法治 政府"', '法治 政府'],
+    ['2021-2025', '2021 2025'],
+    ['"三项制度" 湟中 -双随机', '三项 制度 湟中 -双随机'],
+    ['标题:法治 营商环境', '标题:法治 营商 环境'],
+    ['营商环境 湟中 OR 新县', '营商 环境 湟中 OR 新县'],
+  ];
+  it.each(cases)('%s → %s', (q, looser) => {
+    expect(looserQuery(parseQuery(q))).toBe(looser);
+  });
+
+  it.each([
+    '湟中', // one word already
+    '"法治"', // a one-word phrase
+    '湟中 新县',
+    '法律顾问 OR 公职律师', // inside OR: spaces would regroup `a b OR c`
+    '标题:法治政府', // a title scope covers the next word only
+    '-双随机抽查', // splitting an exclusion would exclude more, not less
+    '湟中 -行政执法公示',
+    '',
+    '， 。',
+  ])('%s → null', (q) => {
+    expect(looserQuery(parseQuery(q))).toBeNull();
+  });
+
+  it('parses back to the words, each its own term', () => {
+    expect(show(parseQuery(looserQuery(parseQuery('行政执法公示'))!).root)).toBe('(行政 执法 公示)');
+    expect(show(parseQuery(looserQuery(parseQuery('"三项制度" -双随机'))!).root)).toBe('(三项 制度 -双随机)');
+    expect(show(parseQuery(looserQuery(parseQuery('法法法法'))!).root)).toBe('法法');
+  });
+
+  it('is looser: every report the query matches, the suggestion matches too', () => {
+    const body = normalize('湟中区全面落实行政执法“三项制度”，开展双随机抽查；公示执法信息。');
+    const match = (q: string) => matchesQuery(parseQuery(q).root!, (t) => body.includes(t.text));
+    // [query, it matches, its looser form matches]
+    const pairs: Array<[string, boolean, boolean]> = [
+      ['行政执法公示', false, true],
+      ['行政执法三项', false, true],
+      ['"落实行政执法"', true, true],
+      ['"执法 公示"', false, true],
+      ['落实行政执法 -双随机抽查', false, false],
+      ['湟中区 开展双随机', true, true],
+    ];
+    for (const [q, strict, loose] of pairs) {
+      const looser = looserQuery(parseQuery(q));
+      expect(looser, q).not.toBeNull();
+      expect([match(q), match(looser!)], q).toEqual([strict, loose]);
+    }
   });
 });
 
@@ -204,7 +310,13 @@ describe('highlightTerms and matchesQuery', () => {
     matchesQuery(parseQuery(q).root!, (t) => (t.field === 'title' ? title : body).includes(t.text));
   const cases: Array<[string, boolean]> = [
     ['三项制度', true],
+    ['落实行政执法', true],
+    ['湟中区全面', true],
+    ['双随机抽查', true],
+    ['行政执法三项', false], // jieba's words are all there, but not this string
+    ['执法三项制度', false],
     ['"三项制度" -双随机', false],
+    ['三项制度 -双随机抽查', false],
     ['-行政复议', true],
     ['行政复议 OR 双随机', true],
     ['湟中 行政复议 OR 新县', false],
@@ -249,11 +361,52 @@ describe('parseQuery: properties', () => {
     );
   });
 
-  it('unquoted words are exactly the analyzer query words', () => {
+  /** A chunk: no spaces, quotes, `|` or `:`, not starting with a dash, never the word `or`. */
+  const chunkChars = [...'湟中新县法治政府三项制度行政执法共產黨ABCabc123，。、,.!?()（）《》【】—+℃%~😀𠀀'];
+  const chunks = fc
+    .array(fc.constantFrom(...chunkChars), { minLength: 1, maxLength: 20 })
+    .map((a) => a.join(''))
+    .filter((c) => !c.startsWith('-'));
+
+  it('an unquoted chunk is one term whose text is normalize(chunk) with edge punctuation trimmed', () => {
     fc.assert(
-      fc.property(fc.constantFrom('行政执法公示', '营商环境', '重大行政决策', '法治政府建设', 'ABC123'), (w) => {
-        expect(parseQuery(w).positiveTerms.map((t) => t.text)).toEqual([...new Set(queryWords(w))]);
+      fc.property(chunks, fc.constantFrom('', '-', '标题:', '-标题:'), (chunk, prefix) => {
+        const p = parseQuery(prefix + chunk);
+        const text = normalize(chunk).replace(EDGE_PUNCTUATION, '');
+        if (!/[\p{L}\p{N}]/u.test(text)) {
+          expect(p.root).toBeNull();
+          expect(p.warnings).toEqual([`“${chunk}”不含可检索的文字，已忽略`]);
+          return;
+        }
+        const t = { type: 'term', text, raw: chunk, phrase: false, field: prefix.includes('标题') ? 'title' : 'body' };
+        expect(p.root).toEqual(prefix.startsWith('-') ? { type: 'not', child: t } : t);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('looserQuery, when not null, parses to terms that are each a substring of the original term', () => {
+    fc.assert(
+      fc.property(chunks, (chunk) => {
+        const p = parseQuery(chunk);
+        const looser = looserQuery(p);
+        if (!p.root) {
+          expect(looser).toBeNull();
+          return;
+        }
+        const text = (p.root as { text: string }).text;
+        if (looser === null) {
+          expect(words(text).length).toBeLessThanOrEqual(1);
+          return;
+        }
+        const lp = parseQuery(looser);
+        expect(lp.root).not.toBeNull();
+        for (const t of termsOf(lp.root)) expect(text).toContain(t.text);
+        // each word as a chunk: jieba may keep a dot on a number (`3.`), which the reparse trims
+        const expected = words(text).map((w) => w.replace(EDGE_PUNCTUATION, ''));
+        expect(lp.positiveTerms.map((t) => t.text)).toEqual([...new Set(expected)]);
+      }),
+      { numRuns: 300 },
     );
   });
 });
