@@ -1,0 +1,127 @@
+/**
+ * Query child: one fresh process that opens an index, warms up, times every
+ * query class, records serving memory, then times the brute-force scan of the
+ * same queries. Prints one JSON line.
+ *
+ *   node --import tsx bench/children/queries.ts INDEX_DIR [--runs R] [--only NAME] [--no-brute]
+ *
+ * `--only NAME` with `node --cpu-prof` profiles one class (see bench/run.ts --profile).
+ */
+import { parseArgs } from 'node:util';
+import { normalize } from '../../src/analyze/analyzer.js';
+import { openIndex } from '../../src/index/reader.js';
+import type { Engine } from '../../src/search/engine.js';
+import type { SearchRequest } from '../../src/types.js';
+import { allQueries, bruteCount, FILTER_YEAR, quantile, type BenchQuery, type BruteDoc, type Filter } from '../queries.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    runs: { type: 'string', default: '200' },
+    only: { type: 'string' },
+    'no-brute': { type: 'boolean', default: false },
+  },
+});
+const indexDir = positionals[0];
+const runs = Number(values.runs);
+const log = (msg: string) => process.stderr.write(`  [queries] ${msg}\n`);
+
+/**
+ * The searcher keeps a small LRU of term → matching reports. Repeating one
+ * query would time that cache, not the index, so each uncached run clears it.
+ * Reached by duck typing (it is private): when the searcher changes shape the
+ * bench says so instead of silently timing cache hits.
+ */
+function termCache(engine: Engine): Map<unknown, unknown> | null {
+  const cache = (engine as unknown as { matcher?: { cache?: unknown } }).matcher?.cache;
+  return cache instanceof Map ? cache : null;
+}
+
+function request(q: BenchQuery): SearchRequest {
+  return q.filter ? { q: q.q, regions: [q.filter.region], years: [q.filter.year], size: 10 } : { q: q.q, size: 10 };
+}
+
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+const engine = await openIndex(indexDir);
+const cache = termCache(engine);
+if (!cache) log('searcher has no recognisable term cache: "uncached" runs may hit a cache');
+
+// The +filter variants: the province with the most reports, and FILTER_YEAR.
+const all = engine.search({ q: '', size: 1 });
+const province = all.facets.region.find((b) => b.value !== '全国')?.value ?? all.facets.region[0]?.value ?? '';
+const region = province.split('/')[0];
+// The real archive has almost no 2024 reports: fall back to that province's most common year.
+const years = engine.search({ q: '', regions: [region], size: 1 }).facets.year;
+const year = years.some((b) => Number(b.value) === FILTER_YEAR) ? FILTER_YEAR : Number(years[0]?.value ?? FILTER_YEAR);
+const filter: Filter = { region, year };
+const queries = allQueries(filter).filter((q) => !values.only || q.name === values.only);
+if (queries.length === 0) throw new Error(`bench: no query class named ${values.only}`);
+
+// First run of each class: nothing cached, nothing JIT-compiled for it yet.
+const firstMs: Record<string, number> = {};
+for (const q of queries) firstMs[q.name] = time(() => engine.search(request(q)));
+for (let w = 0; w < 3; w++) for (const q of queries) engine.search(request(q));
+
+const results: Record<string, Record<string, unknown>> = {};
+for (const q of queries) {
+  const uncached: number[] = [];
+  const cached: number[] = [];
+  let hits = 0;
+  for (let r = 0; r < runs; r++) {
+    cache?.clear();
+    uncached.push(time(() => (hits = engine.search(request(q)).total)));
+  }
+  for (let r = 0; r < runs; r++) cached.push(time(() => engine.search(request(q))));
+  results[q.name] = {
+    query: q.q,
+    filter: q.filter ? `${q.filter.region} ${q.filter.year}` : null,
+    kind: q.kind,
+    p50Ms: quantile(uncached, 0.5),
+    p99Ms: quantile(uncached, 0.99),
+    cachedP50Ms: quantile(cached, 0.5),
+    cachedP99Ms: quantile(cached, 0.99),
+    firstMs: firstMs[q.name],
+    hits,
+  };
+  log(`${q.name}: p50 ${quantile(uncached, 0.5).toFixed(2)} ms, p99 ${quantile(uncached, 0.99).toFixed(2)} ms, ${hits} hits`);
+}
+
+// Serving memory: what the process holds after answering, before the brute-force texts are loaded.
+const mem = process.memoryUsage();
+const servingRssMb = mem.rss / 2 ** 20;
+const servingMaxRssMb = process.resourceUsage().maxRSS / 1024;
+
+let chars = 0;
+let utf8Bytes = 0;
+let reports = 0;
+if (!values['no-brute']) {
+  // Every report's normalised text as a JS string, found by paging through the empty query.
+  const docs: BruteDoc[] = [];
+  for (let page = 1; ; page++) {
+    const res = engine.search({ q: '', size: 100, page, sort: 'date-asc' });
+    for (const h of res.hits) {
+      const text = engine.getReport(h.id)!.text;
+      chars += text.length;
+      utf8Bytes += Buffer.byteLength(text);
+      docs.push({ text: normalize(text), province: h.region.province, year: h.year });
+    }
+    if (page * 100 >= res.total) break;
+  }
+  reports = docs.length;
+  for (const q of queries) {
+    const samples: number[] = [];
+    let n = 0;
+    for (let r = 0; r < 5; r++) samples.push(time(() => (n = bruteCount(docs, q.terms, q.filter))));
+    const res = results[q.name];
+    res.bruteMs = quantile(samples, 0.5);
+    res.bruteHits = n;
+    if (n !== res.hits) log(`${q.name}: the index found ${res.hits} reports, the scan ${n}`);
+  }
+}
+
+console.log(JSON.stringify({ runs, filter, reports, chars, utf8Bytes, servingRssMb, servingMaxRssMb, cacheCleared: !!cache, queries: results }));

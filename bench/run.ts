@@ -1,0 +1,300 @@
+/**
+ * `npm run bench`: index build, index size, cold start and query latency per
+ * corpus scale, each measured in a fresh process, against a brute-force scan.
+ *
+ *   npm run bench                          scales ×1, ×10, ×100
+ *   npm run bench -- --quick               ×1 and ×10 only, for trying things out
+ *   npm run bench -- --scale 300           one or more given scales (--scale 10 --scale 300)
+ *   npm run bench -- --scale 100 --profile common
+ *                                          CPU profile of one query class on the existing ×100
+ *                                          index (node --cpu-prof), top functions by self time
+ *
+ * Progress goes to stderr. Results are merged by scale into bench/results.json,
+ * bench/RESULTS.md is regenerated from it, and the summary table is printed on
+ * stdout in Markdown for the README's benchmark section.
+ */
+import { execSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureCorpus } from './corpus.js';
+import { renderResults, summaryTable, type Environment, type ScaleResult } from './report.js';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+const WORK = join(BENCH, '.work');
+const RESULTS_JSON = join(BENCH, 'results.json');
+const RESULTS_MD = join(BENCH, 'RESULTS.md');
+const ANALYSIS_MD = join(BENCH, 'ANALYSIS.md');
+/** The build holds a large corpus in memory at once; V8's default heap limit (~4 GB) is not the thing measured. */
+const BUILD_FLAGS = ['--max-old-space-size=16384'];
+const COLD_RUNS = 3;
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Runs a TypeScript child in a fresh Node process; resolves with its last stdout line parsed as JSON. */
+function runChild<T>(
+  script: string,
+  args: string[],
+  opts: { nodeFlags?: string[]; onFirstLine?: () => void } = {},
+): Promise<{ result: T; wallMs: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', join(BENCH, 'children', script), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let firstLine = true;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (firstLine && out.includes('\n')) {
+        firstLine = false;
+        opts.onFirstLine?.();
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const wallMs = performance.now() - t0;
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) {
+        const tail = err.trim().split('\n').slice(-15).join('\n');
+        reject(new Error(`bench: ${script} ${args.join(' ')} exited with ${signal ?? code}\n${tail}`));
+        return;
+      }
+      try {
+        resolvePromise({ result: JSON.parse(last) as T, wallMs });
+      } catch {
+        reject(new Error(`bench: ${script} printed no JSON result:\n${out.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+/** Bytes of the live generation (the directory CURRENT names). */
+async function indexBytes(indexDir: string): Promise<number> {
+  const gen = join(indexDir, (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim());
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else total += (await stat(p)).size;
+    }
+  };
+  await walk(gen);
+  return total;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function runsFor(scale: number): number {
+  // Keeps the whole ×100 run within ~25 minutes on 2 cores.
+  return scale <= 10 ? 200 : scale <= 100 ? 100 : 30;
+}
+
+interface BuildOut {
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  reports: number;
+  skipped: number;
+  duplicates: number;
+}
+interface ColdOut {
+  hits: number;
+  sinceStartMs: number;
+  openMs: number;
+  firstQueryMs: number;
+}
+interface QueriesOut {
+  runs: number;
+  filter: { region: string; year: number };
+  reports: number;
+  chars: number;
+  utf8Bytes: number;
+  servingRssMb: number;
+  servingMaxRssMb: number;
+  cacheCleared: boolean;
+  queries: ScaleResult['queries'];
+}
+
+async function measureScale(scale: number): Promise<ScaleResult> {
+  const corpus = await ensureCorpus({ scale, archiveDir: join(ROOT, 'data'), workDir: WORK, log });
+  const indexDir = join(WORK, `index-x${scale}`);
+  // A fresh directory: the build must not reuse an earlier generation (incremental re-indexing).
+  await rm(indexDir, { recursive: true, force: true });
+
+  log(`×${scale}: building the index of ${corpus.dataDir}`);
+  const build = (await runChild<BuildOut>('build.ts', [corpus.dataDir, indexDir], { nodeFlags: BUILD_FLAGS })).result;
+  log(`×${scale}: built ${build.reports} reports in ${(build.wallMs / 1000).toFixed(1)} s (CPU ${(build.cpuMs / 1000).toFixed(1)} s), peak RSS ${build.maxRssMb.toFixed(0)} MB`);
+  const indexMb = (await indexBytes(indexDir)) / 2 ** 20;
+
+  const cold: number[] = [];
+  let coldOpen: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    let answered = 0;
+    const t0 = performance.now();
+    const { result } = await runChild<ColdOut>('cold.ts', [indexDir], { onFirstLine: () => (answered = performance.now()) });
+    cold.push(answered - t0);
+    coldOpen.push(result.openMs);
+  }
+  log(`×${scale}: cold start ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
+
+  const runs = runsFor(scale);
+  log(`×${scale}: queries, ${runs} runs per class`);
+  const q = (await runChild<QueriesOut>('queries.ts', [indexDir, '--runs', String(runs)])).result;
+  return {
+    scale,
+    reports: build.reports,
+    chars: q.chars,
+    textMb: q.utf8Bytes / 1e6,
+    buildMs: build.wallMs,
+    buildCpuMs: build.cpuMs,
+    peakRssMb: build.maxRssMb,
+    indexMb,
+    coldStartMs: median(cold),
+    coldStartRuns: cold,
+    coldOpenMs: median(coldOpen),
+    servingRssMb: q.servingRssMb,
+    servingMaxRssMb: q.servingMaxRssMb,
+    runs: q.runs,
+    filter: q.filter,
+    cacheCleared: q.cacheCleared,
+    measuredAt: new Date().toISOString(),
+    queries: q.queries,
+  };
+}
+
+function environment(): Environment {
+  const sh = (cmd: string) => {
+    try {
+      return execSync(cmd, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      return '?';
+    }
+  };
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? '?';
+  const version = (pkg: string) => {
+    try {
+      return (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return '?';
+    }
+  };
+  return {
+    cpu: model,
+    cores: cpus().length,
+    memoryGb: totalmem() / 2 ** 30,
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    npm: sh('npm -v'),
+    minisearch: version('minisearch'),
+    nodejieba: version('nodejieba'),
+    commit: sh('git rev-parse --short HEAD') + (sh('git status --porcelain -- src') ? ' (src/ with uncommitted changes)' : ''),
+    buildFlags: BUILD_FLAGS.join(' '),
+  };
+}
+
+async function loadResults(): Promise<ScaleResult[]> {
+  try {
+    return JSON.parse(await readFile(RESULTS_JSON, 'utf8')) as ScaleResult[];
+  } catch {
+    return [];
+  }
+}
+
+async function writeResults(results: ScaleResult[], command: string): Promise<void> {
+  results.sort((a, b) => a.scale - b.scale);
+  await writeFile(RESULTS_JSON, JSON.stringify(results, null, 2) + '\n');
+  const analysis = await readFile(ANALYSIS_MD, 'utf8').catch(() => null);
+  await writeFile(RESULTS_MD, renderResults({ results, env: environment(), command, analysis }));
+}
+
+/** Top functions by self time in a .cpuprofile. */
+function profileSummary(file: string, top = 20): string {
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  }
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const self = new Map<number, number>();
+  prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const byFn = new Map<string, number>();
+  let total = 0;
+  for (const n of prof.nodes) {
+    const t = self.get(n.id) ?? 0;
+    total += t;
+    const where = n.callFrame.url ? `${n.callFrame.url.replace(/^.*\/(src|node_modules|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}` : '';
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim();
+    byFn.set(key, (byFn.get(key) ?? 0) + t);
+  }
+  return [...byFn.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`)
+    .join('\n');
+}
+
+async function profile(scale: number, name: string): Promise<void> {
+  const indexDir = join(WORK, `index-x${scale}`);
+  const dir = join(WORK, 'prof');
+  await mkdir(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
+  log(`×${scale}: profiling ${name}`);
+  await runChild('queries.ts', [indexDir, '--runs', String(runsFor(scale)), '--only', name, '--no-brute'], {
+    nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir],
+  });
+  const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('bench: no .cpuprofile written');
+  console.log(`${join(dir, file)}\n${profileSummary(join(dir, file))}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+  });
+  const scales = values.scale?.length ? values.scale.map(Number) : values.quick ? [1, 10] : [1, 10, 100];
+  for (const s of scales) if (!Number.isInteger(s) || s < 1) throw new Error(`bench: --scale takes a whole number ≥ 1, not ${s}`);
+  if (values.profile) {
+    await profile(scales[scales.length - 1], values.profile);
+    return;
+  }
+  await mkdir(WORK, { recursive: true });
+  const command = 'npm run bench';
+  const t0 = performance.now();
+  let results = await loadResults();
+  for (const scale of scales) {
+    const r = await measureScale(scale);
+    results = [...results.filter((x) => x.scale !== scale), r];
+    await writeResults(results, command);
+    log(`×${scale}: done, ${((performance.now() - t0) / 60000).toFixed(1)} min so far`);
+  }
+  console.log(summaryTable(results));
+  log(`wrote ${RESULTS_JSON} and ${RESULTS_MD}`);
+}
+
+main().catch((err: Error) => {
+  log(err.message);
+  process.exitCode = 1;
+});
