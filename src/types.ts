@@ -171,6 +171,10 @@ export interface SearchResponse {
   tookMs: number;
   facets: { region: FacetBucket[]; year: FacetBucket[] };
   hits: SearchHit[];
+  /** How a lenient parse read the query (an unclosed quote closed, a stray OR dropped …), in Chinese. */
+  warnings: string[];
+  /** A looser query to suggest when few or no reports match (terms cut into words), or null. */
+  looserQuery: string | null;
 }
 
 /** A stored report as the report page and /api/doc need it. */

@@ -9,7 +9,7 @@ import { Bitset } from '../index/bitset.js';
 import type { GramPostings } from '../index/postings.js';
 import type { TextStore } from '../index/textstore.js';
 import type { WordIndex } from '../index/wordindex.js';
-import { highlightTerms, parseQuery } from '../query/parser.js';
+import { highlightTerms, looserQuery, parseQuery } from '../query/parser.js';
 import { QueryError } from '../query/errors.js';
 import type {
   FacetBucket,
@@ -129,6 +129,8 @@ export class Searcher implements Engine {
         year: [...yearCounts.entries()].sort((a, b) => b[0] - a[0]).map(([y, count]) => ({ value: String(y), count })),
       },
       hits: pageHits,
+      warnings: parsed.warnings,
+      looserQuery: looserQuery(parsed),
     };
   }
 
