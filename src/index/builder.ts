@@ -8,10 +8,10 @@ import { copyFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { analyzerFingerprint, loadUserDictionary, normalize } from '../analyze/analyzer.js';
+import { analyzerFingerprint, loadUserDictionary } from '../analyze/analyzer.js';
 import { discover, FolderMerger } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
-import type { FileTask } from './filework.js';
+import { unpackCounts, type FileTask } from './filework.js';
 import { statFingerprint } from './fingerprint.js';
 import {
   DOCS_FILE,
@@ -108,12 +108,12 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       if (result.fromCache) reused++;
       const position = new Map(result.docs.map((d, k) => [d, k]));
       for (const doc of merger.add(result)) {
-        const k = position.get(doc)!;
+        const a = result.analyzed[position.get(doc)!];
         const n = records.length;
-        texts.add(doc.text, normalize(doc.text));
-        postings.add(n, result.keys[k]);
-        const w = result.words[k];
-        words.add(n, w.title ? w.title.split('\n') : [], w.body ? w.body.split('\n') : []);
+        texts.addPrepared(a.text);
+        postings.add(n, a.keys);
+        const counts = unpackCounts(a.counts);
+        words.add(n, counts.title, counts.body);
         const { text, ...meta } = doc;
         records.push({ ...meta, chars: text.length });
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);

@@ -12,6 +12,11 @@ import { analyzerFingerprint, loadUserDictionary, normalize, words } from '../an
 import { fileFingerprint, ingestFile, type DiscoveredFile } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
 import { gramKeys } from './postings.js';
+import { prepareText, type PreparedText } from './textstore.js';
+import { countTerms, type TermCounts } from './wordindex.js';
+
+/** Bump when the cache entry's shape changes: old entries are then simply not found. */
+const CACHE_VERSION = 2;
 
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
@@ -24,13 +29,28 @@ export interface FileTask {
   userDict: string | null;
 }
 
+/** A report's counted words, compact for passing between threads: distinct terms joined by '\n', and their counts. */
+export interface PackedCounts {
+  title: string;
+  titleFreqs: ArrayLike<number>;
+  body: string;
+  bodyFreqs: ArrayLike<number>;
+}
+
+/** Everything the builder needs of one report besides its metadata, computed off the main thread. */
+export interface AnalyzedText {
+  counts: PackedCounts;
+  /** Distinct n-gram keys. */
+  keys: Uint32Array;
+  /** The text store's form of the text. */
+  text: PreparedText;
+}
+
 export interface FileResult {
   docs: ReportDocument[];
   skipped: SkippedFile[];
-  /** Per report: analyzer words of title and body, joined by '\n' (cheap to pass between threads). */
-  words: Array<{ title: string; body: string }>;
-  /** Per report: its distinct n-gram keys. */
-  keys: Uint32Array[];
+  /** Per report, in the order of `docs`. */
+  analyzed: AnalyzedText[];
   /** Cache entry name (content hash), so the builder can drop entries no longer used. */
   cacheKey: string;
   fromCache: boolean;
@@ -39,7 +59,26 @@ export interface FileResult {
 interface CacheEntry {
   docs: ReportDocument[];
   skipped: SkippedFile[];
-  words: Array<{ title: string; body: string }>;
+  counts: PackedCounts[];
+}
+
+function packCounts(title: string, text: string): PackedCounts {
+  const t = countTerms(words(normalize(title)));
+  const b = countTerms(words(normalize(text)));
+  return { title: t.terms.join('\n'), titleFreqs: Array.from(t.freqs), body: b.terms.join('\n'), bodyFreqs: Array.from(b.freqs) };
+}
+
+/** Unpacks what packCounts made (after a trip through a thread or the cache). */
+export function unpackCounts(p: PackedCounts): { title: TermCounts; body: TermCounts } {
+  return {
+    title: { terms: p.title ? p.title.split('\n') : [], freqs: p.titleFreqs },
+    body: { terms: p.body ? p.body.split('\n') : [], freqs: p.bodyFreqs },
+  };
+}
+
+/** Transferable buffers of a result, so posting it to the main thread moves them instead of copying. */
+export function transferList(r: FileResult): ArrayBuffer[] {
+  return r.analyzed.flatMap((a) => [a.keys.buffer, a.text.norm.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer] as ArrayBuffer[]);
 }
 
 let dictLoaded: string | null = null;
@@ -51,7 +90,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
     dictLoaded = task.userDict;
   }
   const fp = await fileFingerprint(task.dataDir, task.file);
-  const cacheKey = createHash('sha256').update(`${fp}\u0000${analyzerFingerprint()}`).digest('hex').slice(0, 40);
+  const cacheKey = createHash('sha256').update(`cache-v${CACHE_VERSION}\u0000${fp}\u0000${analyzerFingerprint()}`).digest('hex').slice(0, 40);
   const cachePath = task.cacheDir ? join(task.cacheDir, `${cacheKey}.json.z`) : null;
 
   let entry: CacheEntry | null = null;
@@ -69,7 +108,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
     entry = {
       docs: r.docs,
       skipped: r.skipped,
-      words: r.docs.map((d) => ({ title: words(normalize(d.title)).join('\n'), body: words(normalize(d.text)).join('\n') })),
+      counts: r.docs.map((d) => packCounts(d.title, d.text)),
     };
     if (cachePath) {
       await mkdir(task.cacheDir!, { recursive: true });
@@ -78,5 +117,9 @@ export async function processFile(task: FileTask): Promise<FileResult> {
       await rename(tmp, cachePath);
     }
   }
-  return { ...entry, keys: entry.docs.map((d) => gramKeys(normalize(d.text))), cacheKey, fromCache };
+  const analyzed = entry.docs.map((d, i): AnalyzedText => {
+    const norm = normalize(d.text);
+    return { counts: entry!.counts[i], keys: gramKeys(norm), text: prepareText(d.text, norm) };
+  });
+  return { docs: entry.docs, skipped: entry.skipped, analyzed, cacheKey, fromCache };
 }

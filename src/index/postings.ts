@@ -15,6 +15,7 @@
  *   lists    doc ids as delta-encoded LEB128 varints
  */
 import { Bitset } from './bitset.js';
+import { VarintList } from './varint.js';
 
 /** '\n' separates paragraphs: no query term contains it, so no gram crosses it. */
 const NEWLINE = 10;
@@ -55,29 +56,15 @@ export function termKeys(term: string): number[] {
   return [...keys];
 }
 
-class ByteList {
-  buf = new Uint8Array(16);
-  len = 0;
+/** A document list under construction: doc-id deltas, plus what the header needs. */
+class DocList extends VarintList {
   last = -1;
   count = 0;
-
-  pushVarint(v: number): void {
-    if (this.len + 5 > this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
-    }
-    while (v >= 0x80) {
-      this.buf[this.len++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[this.len++] = v;
-  }
 }
 
 /** Accumulates postings in compressed form, so memory stays near the final size. */
 export class PostingsBuilder {
-  private lists = new Map<number, ByteList>();
+  private lists = new Map<number, DocList>();
   private docCount = 0;
 
   /** Adds one report; documents must be added in increasing id order. */
@@ -85,8 +72,8 @@ export class PostingsBuilder {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       let list = this.lists.get(key);
-      if (!list) this.lists.set(key, (list = new ByteList()));
-      list.pushVarint(docId - list.last - 1);
+      if (!list) this.lists.set(key, (list = new DocList()));
+      list.push(docId - list.last - 1);
       list.last = docId;
       list.count++;
     }

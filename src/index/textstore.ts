@@ -37,6 +37,31 @@ function pad8(file: AppendFile): void {
   if (rem) file.write(new Uint8Array(8 - rem));
 }
 
+/** A report's text as the store keeps it: normalised UTF-16LE plus where the original differs. */
+export interface PreparedText {
+  norm: Uint8Array;
+  diffPos: Uint32Array;
+  diffChar: Uint16Array;
+}
+
+/** The store's form of a text; pure, so worker threads can do it. `norm` must be `normalize(text)`. */
+export function prepareText(text: string, norm: string): PreparedText {
+  if (text.length !== norm.length) throw new Error('textstore: normalised text must have the length of the original');
+  const pos: number[] = [];
+  const chars: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== norm.charCodeAt(i)) {
+      pos.push(i);
+      chars.push(c);
+    }
+  }
+  // A buffer of its own (not Buffer's shared pool), so it can be transferred between threads.
+  const bytes = new Uint8Array(norm.length * 2);
+  Buffer.from(bytes.buffer).write(norm, 'utf16le');
+  return { norm: bytes, diffPos: Uint32Array.from(pos), diffChar: Uint16Array.from(chars) };
+}
+
 export class TextStoreWriter {
   private file: AppendFile;
   private chars = 0;
@@ -51,21 +76,23 @@ export class TextStoreWriter {
 
   /** Appends a report; `norm` must be `normalize(text)` (same length). */
   add(text: string, norm: string): void {
-    if (text.length !== norm.length) throw new Error('textstore: normalised text must have the length of the original');
+    this.addPrepared(prepareText(text, norm));
+  }
+
+  /** Appends a report prepared by `prepareText` (possibly on a worker thread). */
+  addPrepared(p: PreparedText): void {
     const diffStart = this.diffPos.len;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== norm.charCodeAt(i)) {
-        this.diffPos.push(i);
-        this.diffChar.push(c);
-      }
+    for (let i = 0; i < p.diffPos.length; i++) {
+      this.diffPos.push(p.diffPos[i]);
+      this.diffChar.push(p.diffChar[i]);
     }
-    this.file.write(Buffer.from(norm, 'utf16le'));
+    this.file.write(p.norm);
+    const length = p.norm.length / 2;
     this.table.push(this.chars);
-    this.table.push(norm.length);
+    this.table.push(length);
     this.table.push(diffStart);
     this.table.push(this.diffPos.len - diffStart);
-    this.chars += norm.length;
+    this.chars += length;
     this.docs++;
   }
 

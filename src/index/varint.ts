@@ -1,0 +1,44 @@
+/** A growable list of unsigned integers stored as LEB128 varints: postings lists that stay near their final size while built. */
+export class VarintList {
+  buf = new Uint8Array(8);
+  len = 0;
+
+  push(v: number): void {
+    if (this.len + 5 > this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    while (v >= 0x80) {
+      this.buf[this.len++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.len++] = v;
+  }
+
+  /** Decodes the list as consecutive pairs. */
+  forEachPair(fn: (a: number, b: number) => void): void {
+    const buf = this.buf;
+    let p = 0;
+    let first = -1;
+    while (p < this.len) {
+      let b = buf[p++];
+      let v = b & 0x7f;
+      let shift = 7;
+      while (b & 0x80) {
+        b = buf[p++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      if (first < 0) first = v;
+      else {
+        fn(first, v);
+        first = -1;
+      }
+    }
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
