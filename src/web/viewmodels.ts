@@ -59,6 +59,10 @@ export interface SearchPageModel {
   sorts: (Link & { selected: boolean })[];
   pagination: { prev: string | null; next: string | null; pages: (PageLink | null)[] } | null;
   suggestions: Link[];
+  /** Under a short result list (≤ FEW_RESULTS): the looser query as a link (label = the query). */
+  looserHint: Link | null;
+  /** The parser's notes on how it read the query (an unclosed quote closed …), shown above the results. */
+  queryNotes: string[];
   /** Results exist, but the requested page is past the last one. */
   pastLastPage: boolean;
 }
@@ -183,28 +187,51 @@ export function pagination(state: ValidSearchRequest, total: number): SearchPage
   };
 }
 
-/** What to try when nothing matched, each as a link that does it. */
-export function suggestions(state: ValidSearchRequest, total: number): Link[] {
-  const out: Link[] = [];
+/** Label of the looser-query suggestion; the query itself follows the colon. */
+export const LOOSER_LABEL = '拆成词语分别查找：';
+
+/**
+ * What to try when nothing matched, each as a link that does it (filters and sort kept
+ * unless the suggestion is to drop them). `looserQuery` is the engine's
+ * `SearchResponse.looserQuery`: every unquoted chunk is matched as typed, so the one
+ * way to loosen a term is to cut it into words — only the analyzer knows where the
+ * cuts go, so the web never guesses (removing quotes no longer loosens anything).
+ *
+ * ### Examples
+ * suggestions({ ...state, q: '行政执法公示' }, 0, '行政 执法 公示')
+ * // => [{ label: '拆成词语分别查找：行政 执法 公示', url: (the search URL for q=行政 执法 公示) }]
+ */
+export function suggestions(state: ValidSearchRequest, total: number, looserQuery: string | null = null): Link[] {
   if (total > 0) return [{ label: '回到第 1 页', url: searchUrl({ ...state, page: 1 }) }];
-  if (state.regions.length || state.years.length) {
-    out.push({ label: '去掉地区和年份筛选，在全部报告中搜索', url: withState(state, { regions: [], years: [] }) });
-  }
+  const out: Link[] = [];
+  const here = withState(state, {});
+  // a suggestion that leads back here, or where an earlier one already leads, helps nobody
+  const add = (label: string, q: string, change: Partial<ValidSearchRequest> = {}) => {
+    const url = withState(state, { q, ...change });
+    if (url !== here && !out.some((l) => l.url === url)) out.push({ label, url });
+  };
   const q = state.q;
-  if (/["“”]/.test(q)) {
-    out.push({ label: '去掉引号，不要求词语紧挨着出现', url: withState(state, { q: q.replace(/["“”]/g, ' ').replace(/\s+/g, ' ').trim() }) });
+  if (state.regions.length || state.years.length) {
+    add('去掉地区和年份筛选，在全部报告中搜索', q, { regions: [], years: [] });
   }
-  if (/(^|\s)标题[:：]/.test(q)) {
-    out.push({ label: '不限于标题，在全文中搜索', url: withState(state, { q: q.replace(/(^|\s)标题[:：]/g, '$1') }) });
-  }
-  if (/(^|\s)-\S/.test(q)) {
-    out.push({ label: '去掉排除词（以 - 开头的词）', url: withState(state, { q: q.replace(/(^|\s)-\S+/g, ' ').replace(/\s+/g, ' ').trim() }) });
-  }
-  const words = q.trim().split(/\s+/).filter(Boolean);
-  if (words.length > 1) {
-    out.push({ label: `只搜“${words[0].replace(/^[-"“”]|["“”]$/g, '')}”`, url: withState(state, { q: words[0].replace(/^[-"“”]|["“”]$/g, '') }) });
+  if (looserQuery) add(`${LOOSER_LABEL}${looserQuery}`, looserQuery);
+  if (/(^|\s)标题[:：]/.test(q)) add('不限于标题，在全文中搜索', q.replace(/(^|\s)标题[:：]/g, '$1'));
+  if (/(^|\s)-\S/.test(q)) add('去掉排除词（以 - 开头的词）', q.replace(/(^|\s)-\S+/g, ' ').replace(/\s+/g, ' ').trim());
+  const chunks = q.trim().split(/\s+/).filter(Boolean);
+  if (chunks.length > 1) {
+    const first = chunks[0].replace(/^[-"“”]|["“”]$/g, '');
+    if (first) add(`只搜“${first}”`, first);
   }
   return out;
+}
+
+/** Few results (at most this many): offer the looser query as a quiet hint under them. */
+export const FEW_RESULTS = 3;
+
+/** The "还可以试试" link under a short result list, or null (no looser query, or enough results). */
+export function looserHint(state: ValidSearchRequest, res: Pick<SearchResponse, 'total' | 'hits' | 'looserQuery'>): Link | null {
+  if (!res.looserQuery || res.hits.length === 0 || res.total > FEW_RESULTS) return null;
+  return { label: res.looserQuery, url: withState(state, { q: res.looserQuery }) };
 }
 
 export function hitView(state: ValidSearchRequest, hit: SearchResponse['hits'][number]): HitView {
@@ -252,7 +279,9 @@ export function searchPageModel(state: ValidSearchRequest, res: SearchResponse):
       selected: state.sort === s,
     })),
     pagination: pagination(state, res.total),
-    suggestions: res.hits.length === 0 ? suggestions(state, res.total) : [],
+    suggestions: res.hits.length === 0 ? suggestions(state, res.total, res.looserQuery) : [],
+    looserHint: looserHint(state, res),
+    queryNotes: res.warnings ?? [],
     pastLastPage: res.hits.length === 0 && res.total > 0,
   };
 }

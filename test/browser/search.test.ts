@@ -113,6 +113,29 @@ describe.skipIf(!hasChromium)('search UI in chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('an unquoted term is matched and marked whole; a short list offers the looser query (docs/screenshot.png)', async () => {
+    const q = '三项制度';
+    await page.goto(`${srv.base}/?q=${encodeURIComponent(q)}`);
+    const total = async () => Number(await page.locator('.stats strong').first().textContent());
+    const exact = await total();
+    const marks = await page.locator('.passage-text mark').allTextContents();
+    expect(marks.length).toBeGreaterThan(0);
+    expect(new Set(marks)).toEqual(new Set([q]));
+    const hint = page.locator('.looser-hint a');
+    expect(await hint.textContent()).toBe('三项 制度');
+    // the desktop view of the search page; copied to docs/screenshot.png when it changes
+    await page.screenshot({ path: join(SCREENSHOTS, 'search-desktop.png') });
+    await Promise.all([page.waitForURL(/q=%E4%B8%89%E9%A1%B9\+%E5%88%B6%E5%BA%A6/), hint.click()]);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('三项 制度');
+    expect(await total()).toBeGreaterThan(exact); // the words apart are in more reports
+
+    // a lenient parse says what it did, above the results
+    await page.goto(`${srv.base}/?q=${encodeURIComponent(`"${q}`)}`);
+    expect(await page.locator('.query-notes li').allTextContents()).toEqual([`引号未闭合，已按到查询末尾处理："${q}`]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'search-notes.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
+    expect(problems).toEqual([]);
+  });
+
   it('is usable on a phone: no horizontal scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${srv.base}/?q=${encodeURIComponent('三项制度')}`);

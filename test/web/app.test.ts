@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/search/engine.js';
 import type { SearchResponse } from '../../src/types.js';
+import { normalize } from '../../src/analyze/analyzer.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS } from '../../src/query/errors.js';
 import { createApp } from '../../src/web/app.js';
-import { ORIGIN_LABELS } from '../../src/web/viewmodels.js';
+import { FEW_RESULTS, LOOSER_LABEL, ORIGIN_LABELS } from '../../src/web/viewmodels.js';
 import { buildFixtureIndex, CORPUS_DIR, type FixtureIndex } from '../helpers/fixture-index.js';
 import { getJson, getPage, qs, serve, type Served } from '../helpers/http.js';
 
@@ -31,27 +32,38 @@ const XSS = '"><svg onload=alert(1)>';
 const api = (pairs: Array<[string, string | number]>) => getJson<SearchResponse>(srv.base, `/api/search?${qs(pairs)}`).then((r) => r.body);
 const page = (pairs: Array<[string, string | number]>) => getPage(srv.base, `/?${qs(pairs)}`);
 
-/** Marks side by side read as one highlight: `<mark>三项</mark><mark>制度</mark>` shows 三项制度 marked. */
-const joinMarks = (html: string) => html.replace(/<\/mark><mark>/g, '');
-
 describe(`search page: ${Q}`, () => {
   const seedsDir = join(CORPUS_DIR, 'seeds');
-  const expected = readdirSync(seedsDir)
+  const seedsWithQ = readdirSync(seedsDir)
     .filter((f) => readFileSync(join(seedsDir, f), 'utf8').includes(Q))
     .map((f) => `seeds/${f}`)
     .sort();
   const pathsOf = (r: SearchResponse) => r.hits.map((h) => fx.engine.getReport(h.id)!.path);
+  /** Brute force: every report whose normalised text contains the string, as Ctrl-F would find it. */
+  const containing = async (s: string) => {
+    const all = await api([['size', 100]]);
+    expect(all.total).toBe(fx.reports);
+    expect(all.hits).toHaveLength(fx.reports);
+    const needle = normalize(s);
+    return all.hits.map((h) => h.id).filter((id) => normalize(fx.engine.getReport(id)!.text).includes(needle)).sort();
+  };
+  const occurrences = (text: string, s: string) => normalize(text).split(normalize(s)).length - 1;
 
-  it('returns the seeds that contain it first, with 三项制度 marked in their passages', async () => {
+  it('unquoted, returns exactly the reports whose text contains it, each passage with <mark>三项制度</mark>', async () => {
+    const expected = await containing(Q);
     expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(fx.reports);
     const json = await api([['q', Q]]);
-    // unquoted, the analyzer splits 三项制度 into words, so reports with both words elsewhere follow
-    expect(pathsOf(json).slice(0, expected.length).sort()).toEqual(expected);
+    expect(json.total).toBe(expected.length);
+    expect(json.hits.map((h) => h.id).sort()).toEqual(expected);
+    // the same set, read from the fixture files instead of the index
+    expect(pathsOf(json).filter((p) => p.startsWith('seeds/')).sort()).toEqual(seedsWithQ);
+    for (const h of json.hits) expect(h.matchCount).toBe(occurrences(fx.engine.getReport(h.id)!.text, Q));
 
     const { $ } = await page([['q', Q]]);
     const hits = $('li.hit');
-    expect(hits.length).toBe(json.hits.length);
-    expect($('.stats strong').first().text()).toBe(String(json.total));
+    expect(hits.length).toBe(expected.length);
+    expect($('.stats strong').first().text()).toBe(String(expected.length));
     hits.each((i, el) => {
       const hit = json.hits[i];
       const h = $(el);
@@ -61,24 +73,32 @@ describe(`search page: ${Q}`, () => {
       const passages = h.find('.passage-text');
       expect(passages.length).toBeGreaterThan(0);
       expect(passages.length).toBeLessThanOrEqual(3);
-      passages.each((_, p) => expect($(p).find('mark').length).toBeGreaterThan(0));
+      // one mark around the whole term, never 三项 and 制度 marked apart
+      passages.each((_, p) => {
+        expect($(p).html()).toContain(`<mark>${Q}</mark>`);
+        $(p).find('mark').each((_, m) => expect($(m).text()).toBe(Q));
+      });
     });
-    for (const i of [0, 1]) {
-      const html = hits.eq(i).find('.passage-text').map((_, p) => $(p).html()).get().join('');
-      expect(joinMarks(html)).toContain(`<mark>${Q}</mark>`);
-    }
   });
 
-  it(`as a phrase ("${Q}") returns exactly the seeds that contain it, marked as one`, async () => {
-    const json = await api([['q', `"${Q}"`]]);
-    expect(pathsOf(json).sort()).toEqual(expected);
-    expect(json.total).toBe(expected.length);
-    const { $ } = await page([['q', `"${Q}"`]]);
-    expect($('li.hit').length).toBe(expected.length);
-    $('li.hit').each((_, h) => {
-      expect($(h).find('.passage-text').first().html()).toContain(`<mark>${Q}</mark>`);
-      $(h).find('.passage-text mark').each((_, m) => expect($(m).text()).toBe(Q));
-    });
+  it(`quoted ("${Q}") finds the same reports in the same order`, async () => {
+    const plain = await api([['q', Q]]);
+    const quoted = await api([['q', `"${Q}"`]]);
+    expect(quoted.total).toBe(plain.total);
+    expect(quoted.hits.map((h) => h.id)).toEqual(plain.hits.map((h) => h.id));
+    expect(quoted.hits.map((h) => h.passages)).toEqual(plain.hits.map((h) => h.passages));
+  });
+
+  it('a term is not cut into words: 行政执法公示 finds only reports with the six characters together', async () => {
+    const q = '行政执法公示';
+    const json = await api([['q', q], ['size', 100]]);
+    expect(json.hits.map((h) => h.id).sort()).toEqual(await containing(q));
+    // the words apart are in more reports: those must not be found
+    const apart = await api([['q', json.looserQuery!], ['size', 100]]);
+    expect(apart.total).toBeGreaterThan(json.total);
+    const { $ } = await page([['q', q]]);
+    expect($('.passage-text mark').length).toBeGreaterThan(0);
+    $('.passage-text mark').each((_, m) => expect($(m).text()).toBe(q));
   });
 
   it('each passage links to a paragraph that exists on the report page, where the match is marked', async () => {
@@ -204,13 +224,80 @@ describe('browsing, sorting, paging', () => {
     expect($('.empty a').attr('href')).toBe('/');
   });
 
-  it('nothing found: suggests removing the filter and the quotes', async () => {
-    const { $ } = await page([['q', '"三项制度改革创新"'], ['region', '四川省']]);
+  it('nothing found: suggests removing the filter, then the looser query as a link that keeps the filter', async () => {
+    const q = '三项制度改革创新';
+    const json = await api([['q', q], ['region', '四川省']]);
+    expect(json.total).toBe(0);
+    expect(json.looserQuery).toBe('三项 制度 改革 创新');
+    const { $ } = await page([['q', q], ['region', '四川省']]);
     expect($('li.hit').length).toBe(0);
-    expect($('.empty h2').text()).toBe('没有找到包含“"三项制度改革创新"”的报告');
-    const links = $('.empty a').map((_, a) => new URL($(a).attr('href')!, srv.base).searchParams).get();
-    expect(links[0].getAll('region')).toEqual([]);
-    expect(links[1].get('q')).toBe('三项制度改革创新');
+    expect($('.empty h2').text()).toBe(`没有找到包含“${q}”的报告`);
+    const links = $('.empty a').map((_, a) => ({ label: $(a).text(), url: new URL($(a).attr('href')!, srv.base) })).get();
+    expect(links.map((l) => l.label)).toEqual(['去掉地区和年份筛选，在全部报告中搜索', `${LOOSER_LABEL}${json.looserQuery}`]);
+    expect([...links[0].url.searchParams]).toEqual([['q', q]]);
+    expect([...links[1].url.searchParams]).toEqual([['q', json.looserQuery], ['region', '四川省']]);
+    expect($('.empty').text()).not.toContain('引号');
+    expect($('.looser-hint').length).toBe(0); // the empty state offers it once, in its list
+  });
+
+  it('nothing found for a quoted phrase: the looser query is offered, not "remove the quotes" (same search)', async () => {
+    const q = '"三项制度改革创新"';
+    const json = await api([['q', q]]);
+    expect(json.total).toBe(0);
+    const { $ } = await page([['q', q]]);
+    const hrefs = $('.empty a').map((_, a) => new URL($(a).attr('href')!, srv.base).searchParams.get('q')).get();
+    expect(hrefs).toEqual([json.looserQuery]);
+    expect(hrefs).not.toContain('三项制度改革创新');
+  });
+
+  it(`few results (≤ ${FEW_RESULTS}): a quiet hint under them links to the looser query; many results: none`, async () => {
+    const few = await api([['q', Q], ['year', 2024]]);
+    expect(few.total).toBeGreaterThan(0);
+    expect(few.total).toBeLessThanOrEqual(FEW_RESULTS);
+    expect(few.looserQuery).toBe('三项 制度');
+    const { $ } = await page([['q', Q], ['year', 2024]]);
+    const hint = $('.looser-hint a');
+    expect(hint.length).toBe(1);
+    expect(hint.text()).toBe(few.looserQuery);
+    expect([...new URL(hint.attr('href')!, srv.base).searchParams]).toEqual([['q', '三项 制度'], ['year', '2024']]);
+    expect($('.empty').length).toBe(0);
+
+    const many = await api([['q', '法治']]);
+    expect(many.total).toBeGreaterThan(FEW_RESULTS);
+    expect((await page([['q', '法治']])).$('.looser-hint').length).toBe(0);
+  });
+});
+
+describe('query notes (the parser\'s warnings)', () => {
+  it('an unclosed quote: the page shows the note above the results, as the API returns it', async () => {
+    const q = `"${Q}`;
+    const json = await api([['q', q]]);
+    expect(json.warnings).toEqual([`引号未闭合，已按到查询末尾处理：${q}`]);
+    const { $ } = await page([['q', q]]);
+    expect($('.query-notes li').map((_, li) => $(li).text()).get()).toEqual(json.warnings);
+    expect($('li.hit').length).toBe(json.hits.length);
+    expect($('.query-notes').index()).toBeLessThan($('ol.hits').index());
+  });
+
+  it('a note quoting the query is escaped', async () => {
+    const q = '"<img src=x onerror=alert(1)>';
+    const json = await api([['q', q]]);
+    expect(json.warnings).toEqual([`引号未闭合，已按到查询末尾处理：${q}`]);
+    const { $, body } = await page([['q', q]]);
+    expect(body).not.toMatch(/<img/i);
+    expect(body).toContain('处理：&#34;&lt;img src=x onerror=alert(1)&gt;</li>');
+    expect($('.query-notes li').text()).toBe(json.warnings[0]);
+    expect($('img').length).toBe(0);
+  });
+
+  it('an exclusion-only query and a stray OR are explained; a clean query shows no notes', async () => {
+    for (const q of ['-双随机', '法治 OR']) {
+      const json = await api([['q', q]]);
+      expect(json.warnings.length).toBe(1);
+      const { $ } = await page([['q', q]]);
+      expect($('.query-notes li').map((_, li) => $(li).text()).get()).toEqual(json.warnings);
+    }
+    expect((await page([['q', Q]])).$('.query-notes').length).toBe(0);
   });
 });
 
@@ -252,9 +339,9 @@ describe('report page', () => {
     }
   });
 
-  it('with ?q= marks every match and offers match navigation', async () => {
-    const [hit] = (await api([['q', `"${Q}"`]])).hits;
-    const { $ } = await getPage(srv.base, `/doc/${encodeURIComponent(hit.id)}?${qs([['q', `"${Q}"`]])}`);
+  it('with ?q= marks every match, whole, and offers match navigation', async () => {
+    const [hit] = (await api([['q', Q]])).hits;
+    const { $ } = await getPage(srv.base, `/doc/${encodeURIComponent(hit.id)}?${qs([['q', Q]])}`);
     expect($('.text mark').length).toBe(hit.matchCount);
     $('.text mark').each((_, m) => expect($(m).text()).toBe(Q));
     expect($('#matchbar strong').text()).toBe(String(hit.matchCount));
@@ -278,7 +365,7 @@ describe('JSON API and health', () => {
   it('/api/search returns the SearchResponse', async () => {
     const r = await getJson<SearchResponse>(srv.base, `/api/search?${qs([['q', `"${Q}"`], ['size', 1]])}`);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(r.body).toMatchObject({ query: `"${Q}"`, total: 2, page: 1, size: 1 });
+    expect(r.body).toMatchObject({ query: `"${Q}"`, total: 2, page: 1, size: 1, warnings: [], looserQuery: '三项 制度' });
     expect(r.body.hits).toHaveLength(1);
     expect(Object.keys(r.body.facets).sort()).toEqual(['region', 'year']);
   });

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidSearchRequest } from '../../src/web/params.js';
-import { filterChips, foldFacet, isHeading, pagination, regionCrumbs, regionFacetLinks, safeHref, suggestions, yearFacetLinks } from '../../src/web/viewmodels.js';
+import { looserQuery, parseQuery } from '../../src/query/parser.js';
+import {
+  FEW_RESULTS,
+  filterChips,
+  foldFacet,
+  isHeading,
+  LOOSER_LABEL,
+  looserHint,
+  pagination,
+  regionCrumbs,
+  regionFacetLinks,
+  safeHref,
+  suggestions,
+  yearFacetLinks,
+} from '../../src/web/viewmodels.js';
 
 const state = (over: Partial<ValidSearchRequest> = {}): ValidSearchRequest => ({
   q: '法治',
@@ -80,14 +94,59 @@ describe('pagination', () => {
 });
 
 describe('empty-state suggestions', () => {
-  it('offers to drop filters, quotes, the title scope and exclusions', () => {
-    const s = suggestions(state({ q: '"三项制度" 标题:法治 -药品', regions: ['四川省'], years: [2024] }), 0);
+  const looser = (q: string) => looserQuery(parseQuery(q));
+
+  it('offers to drop filters, the looser query (filters kept), the title scope and exclusions — not the quotes', () => {
+    const q = '"三项制度" 标题:法治 -药品';
+    expect(looser(q)).toBe('三项 制度 标题:法治 -药品');
+    const s = suggestions(state({ q, regions: ['四川省'], years: [2024] }), 0, looser(q));
+    expect(s.map((x) => x.label)).toEqual([
+      '去掉地区和年份筛选，在全部报告中搜索',
+      `${LOOSER_LABEL}三项 制度 标题:法治 -药品`,
+      '不限于标题，在全文中搜索',
+      '去掉排除词（以 - 开头的词）',
+      '只搜“三项制度”',
+    ]);
     const qs = s.map((x) => params(x.url));
-    expect(qs[0].getAll('region')).toEqual([]);
-    expect(qs[0].getAll('year')).toEqual([]);
-    expect(qs[1].get('q')).toBe('三项制度 标题:法治 -药品');
+    expect([...qs[0]]).toEqual([['q', q]]);
+    expect([...qs[1]]).toEqual([['q', '三项 制度 标题:法治 -药品'], ['region', '四川省'], ['year', '2024']]);
     expect(qs[2].get('q')).toBe('"三项制度" 法治 -药品');
     expect(qs[3].get('q')).toBe('"三项制度" 标题:法治');
+    expect(qs[4].get('q')).toBe('三项制度');
+  });
+
+  it.each([
+    ['行政执法公示', '行政 执法 公示'],
+    ['"法治 政府"', '法治 政府'], // a quoted phrase with a space: the looser query drops the quotes
+  ])('%s → %s', (q, expected) => {
+    expect(looser(q)).toBe(expected);
+    const s = suggestions(state({ q }), 0, looser(q));
+    expect(s.map((x) => x.label)).toContain(`${LOOSER_LABEL}${expected}`);
+    expect(s.every((x) => !x.label.includes('引号'))).toBe(true);
+  });
+
+  it('offers nothing that leads back to the same search, nor the same link twice', () => {
+    // one word the analyzer cannot cut: no looser query
+    expect(looser('法治')).toBeNull();
+    expect(suggestions(state({ q: '法治' }), 0, null)).toEqual([]);
+    // the looser query equals "只搜 the first chunk" here: offered once
+    const s = suggestions(state({ q: '三项 制度' }), 0, '三项 制度');
+    expect(s.map((x) => x.label)).toEqual(['只搜“三项”']);
+  });
+});
+
+describe('few results: the looser hint', () => {
+  const res = (total: number, looserQuery: string | null) => ({ total, hits: Array.from({ length: Math.min(total, 10) }), looserQuery }) as never;
+  it(`is a link to the looser query, filters kept, for 1..${FEW_RESULTS} results`, () => {
+    const hint = looserHint(state({ q: '三项制度', years: [2024], page: 1 }), res(2, '三项 制度'))!;
+    expect(hint.label).toBe('三项 制度');
+    expect([...params(hint.url)]).toEqual([['q', '三项 制度'], ['year', '2024']]);
+    expect(looserHint(state(), res(FEW_RESULTS, 'a b'))).not.toBeNull();
+  });
+  it('is absent with more results, with none (the empty state offers it), or without a looser query', () => {
+    expect(looserHint(state(), res(FEW_RESULTS + 1, 'a b'))).toBeNull();
+    expect(looserHint(state(), res(0, 'a b'))).toBeNull();
+    expect(looserHint(state(), res(2, null))).toBeNull();
   });
 });
 
