@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { analyzerFingerprint, loadUserDictionary } from '../analyze/analyzer.js';
 import { discover, FolderMerger } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
-import { unpackCounts, type FileTask } from './filework.js';
+import type { FileTask } from './filework.js';
 import { statFingerprint } from './fingerprint.js';
 import {
   DOCS_FILE,
@@ -87,7 +87,8 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const totalBytes = found.files.reduce((n, f) => n + f.size, 0);
   const workers = opts.workers ?? (totalBytes < SMALL_ARCHIVE_BYTES ? 0 : availableParallelism());
   const cacheDir = opts.cache === false ? null : join(indexDir, CACHE_DIR);
-  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict: hasUserDict ? userDictPath : null }));
+  const build = `${process.pid}-${Date.now()}-${Math.random()}`;
+  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict: hasUserDict ? userDictPath : null, build }));
 
   const { tmpDir, name } = await newGenerationDir(indexDir);
   try {
@@ -99,6 +100,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const dataHash = createHash('sha256');
     const merger = new FolderMerger(found);
     const usedCache = new Set<string>();
+    const dictionaries = new Map<number, number[]>();
     let reused = 0;
 
     const bar = progressBar(!!opts.progress, '索引');
@@ -106,14 +108,18 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     await runFileTasks(tasks, workers, (i, result) => {
       usedCache.add(`${result.cacheKey}.json.z`);
       if (result.fromCache) reused++;
+      // Word ids are per thread: map this thread's new terms to the builder's ids, in the order it made them.
+      let toGlobal = dictionaries.get(result.dictionary);
+      if (!toGlobal) dictionaries.set(result.dictionary, (toGlobal = []));
+      for (const term of result.newTerms) toGlobal.push(words.intern(term));
       const position = new Map(result.docs.map((d, k) => [d, k]));
       for (const doc of merger.add(result)) {
         const a = result.analyzed[position.get(doc)!];
         const n = records.length;
         texts.addPrepared(a.text);
         postings.add(n, a.keys);
-        const counts = unpackCounts(a.counts);
-        words.add(n, counts.title, counts.body);
+        words.addField(n, 0, a.words.title.map((id) => toGlobal[id]), a.words.titleFreqs);
+        words.addField(n, 1, a.words.body.map((id) => toGlobal[id]), a.words.bodyFreqs);
         const { text, ...meta } = doc;
         records.push({ ...meta, chars: text.length });
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);

@@ -7,13 +7,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { threadId } from 'node:worker_threads';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { analyzerFingerprint, loadUserDictionary, normalize, words } from '../analyze/analyzer.js';
 import { fileFingerprint, ingestFile, type DiscoveredFile } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
 import { gramKeys } from './postings.js';
 import { prepareText, type PreparedText } from './textstore.js';
-import { countTerms, type TermCounts } from './wordindex.js';
+import { countTerms } from './wordindex.js';
 
 /** Bump when the cache entry's shape changes: old entries are then simply not found. */
 const CACHE_VERSION = 2;
@@ -27,6 +28,8 @@ export interface FileTask {
   /** Where per-file results are cached by content hash; null: no cache. */
   cacheDir: string | null;
   userDict: string | null;
+  /** Identifies the build: a thread's term dictionary starts afresh for each build. */
+  build: string;
 }
 
 /** A report's counted words, compact for passing between threads: distinct terms joined by '\n', and their counts. */
@@ -37,9 +40,20 @@ export interface PackedCounts {
   bodyFreqs: ArrayLike<number>;
 }
 
+/**
+ * A report's counted words as ids of the thread's term dictionary: passing
+ * numbers instead of strings spares the main thread a string hash per word.
+ */
+export interface WordIds {
+  title: Uint32Array;
+  titleFreqs: Uint32Array;
+  body: Uint32Array;
+  bodyFreqs: Uint32Array;
+}
+
 /** Everything the builder needs of one report besides its metadata, computed off the main thread. */
 export interface AnalyzedText {
-  counts: PackedCounts;
+  words: WordIds;
   /** Distinct n-gram keys. */
   keys: Uint32Array;
   /** The text store's form of the text. */
@@ -51,6 +65,9 @@ export interface FileResult {
   skipped: SkippedFile[];
   /** Per report, in the order of `docs`. */
   analyzed: AnalyzedText[];
+  /** Which thread's dictionary the word ids refer to, and the terms it added (ids continue from its previous result). */
+  dictionary: number;
+  newTerms: string[];
   /** Cache entry name (content hash), so the builder can drop entries no longer used. */
   cacheKey: string;
   fromCache: boolean;
@@ -68,17 +85,35 @@ function packCounts(title: string, text: string): PackedCounts {
   return { title: t.terms.join('\n'), titleFreqs: Array.from(t.freqs), body: b.terms.join('\n'), bodyFreqs: Array.from(b.freqs) };
 }
 
-/** Unpacks what packCounts made (after a trip through a thread or the cache). */
-export function unpackCounts(p: PackedCounts): { title: TermCounts; body: TermCounts } {
-  return {
-    title: { terms: p.title ? p.title.split('\n') : [], freqs: p.titleFreqs },
-    body: { terms: p.body ? p.body.split('\n') : [], freqs: p.bodyFreqs },
-  };
+/** This thread's term dictionary: ids are handed out in order, new terms reported with each result. */
+const dictionary = { id: threadId, build: '', ids: new Map<string, number>(), added: [] as string[] };
+
+function termIds(packed: string): Uint32Array {
+  if (!packed) return new Uint32Array(0);
+  const terms = packed.split('\n');
+  const out = new Uint32Array(terms.length);
+  for (let i = 0; i < terms.length; i++) {
+    let id = dictionary.ids.get(terms[i]);
+    if (id === undefined) {
+      id = dictionary.ids.size;
+      dictionary.ids.set(terms[i], id);
+      dictionary.added.push(terms[i]);
+    }
+    out[i] = id;
+  }
+  return out;
+}
+
+function toWordIds(p: PackedCounts): WordIds {
+  return { title: termIds(p.title), titleFreqs: Uint32Array.from(p.titleFreqs), body: termIds(p.body), bodyFreqs: Uint32Array.from(p.bodyFreqs) };
 }
 
 /** Transferable buffers of a result, so posting it to the main thread moves them instead of copying. */
 export function transferList(r: FileResult): ArrayBuffer[] {
-  return r.analyzed.flatMap((a) => [a.keys.buffer, a.text.norm.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer] as ArrayBuffer[]);
+  return r.analyzed.flatMap(
+    (a) =>
+      [a.keys.buffer, a.text.norm.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer, a.words.title.buffer, a.words.titleFreqs.buffer, a.words.body.buffer, a.words.bodyFreqs.buffer] as ArrayBuffer[],
+  );
 }
 
 let dictLoaded: string | null = null;
@@ -88,6 +123,11 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   if (task.userDict && dictLoaded !== task.userDict) {
     loadUserDictionary(task.userDict);
     dictLoaded = task.userDict;
+  }
+  if (dictionary.build !== task.build) {
+    dictionary.build = task.build;
+    dictionary.ids = new Map();
+    dictionary.added = [];
   }
   const fp = await fileFingerprint(task.dataDir, task.file);
   const cacheKey = createHash('sha256').update(`cache-v${CACHE_VERSION}\u0000${fp}\u0000${analyzerFingerprint()}`).digest('hex').slice(0, 40);
@@ -119,7 +159,9 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   }
   const analyzed = entry.docs.map((d, i): AnalyzedText => {
     const norm = normalize(d.text);
-    return { counts: entry!.counts[i], keys: gramKeys(norm), text: prepareText(d.text, norm) };
+    return { words: toWordIds(entry!.counts[i]), keys: gramKeys(norm), text: prepareText(d.text, norm) };
   });
-  return { docs: entry.docs, skipped: entry.skipped, analyzed, cacheKey, fromCache };
+  const newTerms = dictionary.added;
+  dictionary.added = [];
+  return { docs: entry.docs, skipped: entry.skipped, analyzed, dictionary: dictionary.id, newTerms, cacheKey, fromCache };
 }

@@ -30,8 +30,9 @@ export function bigramKey(hi: number, lo: number): number {
  * Unigrams of every code unit, bigrams of every adjacent pair inside a paragraph.
  */
 export function gramKeys(normText: string): Uint32Array {
-  const seen = new Set<number>();
   const n = normText.length;
+  const all = new Uint32Array(2 * n);
+  let m = 0;
   let prev = -1;
   for (let i = 0; i < n; i++) {
     const c = normText.charCodeAt(i);
@@ -39,13 +40,14 @@ export function gramKeys(normText: string): Uint32Array {
       prev = -1;
       continue;
     }
-    seen.add(c);
-    if (prev > 0) seen.add(bigramKey(prev, c));
+    all[m++] = c;
+    if (prev > 0) all[m++] = ((prev << 16) | c) >>> 0;
     prev = c;
   }
-  const keys = Uint32Array.from(seen);
-  keys.sort();
-  return keys;
+  const keys = all.subarray(0, m).sort();
+  let k = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || keys[i] !== keys[i - 1]) keys[k++] = keys[i];
+  return keys.slice(0, k);
 }
 
 /** The keys a term needs: its bigrams (or its single unigram), distinct. */
@@ -62,17 +64,68 @@ class DocList extends VarintList {
   count = 0;
 }
 
+/**
+ * An open-addressing map from gram key to a dense list number. Half of all CJK
+ * bigram keys exceed 2^31 and would be heap numbers as keys of a JS Map, which
+ * made the Map the most expensive part of a build; typed arrays avoid that.
+ */
+class KeyTable {
+  private keys = new Uint32Array(1 << 16);
+  private ids = new Int32Array(1 << 16);
+  private mask = (1 << 16) - 1;
+  size = 0;
+
+  /** The list number of `key` (≠ 0), adding it when new. */
+  idOf(key: number): number {
+    let i = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const k = this.keys[i];
+      if (k === key) return this.ids[i];
+      if (k === 0) {
+        this.keys[i] = key;
+        this.ids[i] = this.size++;
+        if (this.size * 2 > this.mask) this.grow();
+        return this.size - 1;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldIds = this.ids;
+    const cap = oldKeys.length * 2;
+    this.keys = new Uint32Array(cap);
+    this.ids = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let j = 0; j < oldKeys.length; j++) {
+      const k = oldKeys[j];
+      if (k === 0) continue;
+      let i = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
+      while (this.keys[i] !== 0) i = (i + 1) & this.mask;
+      this.keys[i] = k;
+      this.ids[i] = oldIds[j];
+    }
+  }
+}
+
 /** Accumulates postings in compressed form, so memory stays near the final size. */
 export class PostingsBuilder {
-  private lists = new Map<number, DocList>();
+  private table = new KeyTable();
+  private keyOf: number[] = [];
+  private lists: DocList[] = [];
   private docCount = 0;
 
   /** Adds one report; documents must be added in increasing id order. */
   add(docId: number, keys: Uint32Array): void {
+    const lists = this.lists;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      let list = this.lists.get(key);
-      if (!list) this.lists.set(key, (list = new DocList()));
+      const id = this.table.idOf(keys[i]);
+      let list = lists[id];
+      if (list === undefined) {
+        list = lists[id] = new DocList();
+        this.keyOf[id] = keys[i];
+      }
       list.push(docId - list.last - 1);
       list.last = docId;
       list.count++;
@@ -82,10 +135,10 @@ export class PostingsBuilder {
 
   /** Serialises to the grams.bin layout. */
   toBuffer(): Buffer {
-    const keys = Uint32Array.from(this.lists.keys()).sort();
-    const k = keys.length;
+    const order = Array.from(this.keyOf.keys()).sort((a, b) => this.keyOf[a] - this.keyOf[b]);
+    const k = order.length;
     let listBytes = 0;
-    for (const list of this.lists.values()) listBytes += list.len;
+    for (const list of this.lists) listBytes += list.len;
     const headerBytes = 16 + 4 * k * 2 + 4 * (k + 1);
     const out = Buffer.alloc(headerBytes + listBytes);
     out.write('RSG1', 0, 'latin1');
@@ -94,8 +147,8 @@ export class PostingsBuilder {
     const view = new Uint32Array(out.buffer, out.byteOffset + 16, k * 3 + 1);
     let pos = 0;
     for (let i = 0; i < k; i++) {
-      const list = this.lists.get(keys[i])!;
-      view[i] = keys[i];
+      const list = this.lists[order[i]];
+      view[i] = this.keyOf[order[i]];
       view[k + i] = list.count;
       view[2 * k + i] = pos;
       out.set(list.buf.subarray(0, list.len), headerBytes + pos);

@@ -77,37 +77,55 @@ export function shardCountFor(totalChars: number): number {
   return Math.max(1, Math.min(64, Math.ceil(totalChars / 4_000_000)));
 }
 
-/** Postings of one term: per field, (doc delta, frequency) varint pairs. */
-class TermPostings {
-  readonly fields: [VarintList | null, VarintList | null] = [null, null];
-  readonly last = [-1, -1];
-}
-
 export class WordIndexBuilder {
-  private readonly shards: Map<string, TermPostings>[];
+  private readonly ids = new Map<string, number>();
+  private readonly terms: string[] = [];
+  /** Per field, per term id: (doc delta, frequency) varint pairs, and the last doc added. */
+  private readonly lists: Array<Array<VarintList | undefined>> = [[], []];
+  private readonly last: number[][] = [[], []];
+  /** Per field, per doc: distinct words (MiniSearch's field length). */
   private readonly lengths: number[][] = [[], []];
   private docs = 0;
 
-  constructor(readonly shardCount: number) {
-    this.shards = Array.from({ length: shardCount }, () => new Map());
+  constructor(readonly shardCount: number) {}
+
+  /** The builder's id of a term, interning it when new. */
+  intern(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.ids.set(term, id);
+      this.terms.push(term);
+    }
+    return id;
   }
 
-  /** Adds report `doc` (0, 1, 2 … in order) with its counted title and body words. */
-  add(doc: number, title: TermCounts, body: TermCounts): void {
-    [title, body].forEach((field, f) => {
-      this.lengths[f][doc] = field.terms.length;
-      for (let i = 0; i < field.terms.length; i++) {
-        const term = field.terms[i];
-        const shard = this.shards[shardOf(term, this.shardCount)];
-        let p = shard.get(term);
-        if (!p) shard.set(term, (p = new TermPostings()));
-        const list = (p.fields[f] ??= new VarintList());
-        list.push(doc - p.last[f] - 1);
-        list.push(field.freqs[i]);
-        p.last[f] = doc;
+  /**
+   * Adds one field of report `doc` (reports in increasing order): its distinct
+   * words as interned ids and their frequencies.
+   */
+  addField(doc: number, field: 0 | 1, termIds: ArrayLike<number>, freqs: ArrayLike<number>): void {
+    const lists = this.lists[field];
+    const last = this.last[field];
+    this.lengths[field][doc] = termIds.length;
+    for (let i = 0; i < termIds.length; i++) {
+      const id = termIds[i];
+      let list = lists[id];
+      if (list === undefined) {
+        list = lists[id] = new VarintList();
+        last[id] = -1;
       }
-    });
-    this.docs = Math.max(this.docs, doc + 1);
+      list.push(doc - last[id] - 1);
+      list.push(freqs[i]);
+      last[id] = doc;
+    }
+    if (doc + 1 > this.docs) this.docs = doc + 1;
+  }
+
+  /** Adds report `doc` from counted words (strings): the simple path, used by tests. */
+  add(doc: number, title: TermCounts, body: TermCounts): void {
+    this.addField(doc, 0, title.terms.map((t) => this.intern(t)), title.freqs);
+    this.addField(doc, 1, body.terms.map((t) => this.intern(t)), body.freqs);
   }
 
   /** Shard `k` in MiniSearch's serialisation format 2. */
@@ -125,10 +143,13 @@ export class WordIndexBuilder {
       sums[1] += b;
     }
     const entries: string[] = [];
-    for (const [term, p] of this.shards[k]) {
+    for (let id = 0; id < this.terms.length; id++) {
+      const term = this.terms[id];
+      if (shardOf(term, this.shardCount) !== k) continue;
       const fields: string[] = [];
-      p.fields.forEach((list, f) => {
-        if (!list) return;
+      for (let f = 0; f < 2; f++) {
+        const list = this.lists[f][id];
+        if (!list) continue;
         const parts: string[] = [];
         let doc = -1;
         list.forEachPair((delta, freq) => {
@@ -136,7 +157,7 @@ export class WordIndexBuilder {
           parts.push(`"${doc}":${freq}`);
         });
         fields.push(`"${f}":{${parts.join(',')}}`);
-      });
+      }
       entries.push(`[${JSON.stringify(term)},{${fields.join(',')}}]`);
     }
     const avg = n ? [sums[0] / n, sums[1] / n] : [0, 0];
