@@ -8,6 +8,7 @@
  *   npm run bench -- --scale 100 --profile common
  *                                          CPU profile of one query class on the existing ×100
  *                                          index (node --cpu-prof), top functions by self time
+ *   npm run bench -- --report              regenerate RESULTS.md from results.json (after editing ANALYSIS.md)
  *
  * Progress goes to stderr. Results are merged by scale into bench/results.json,
  * bench/RESULTS.md is regenerated from it, and the summary table is printed on
@@ -127,7 +128,20 @@ interface QueriesOut {
   queries: ScaleResult['queries'];
 }
 
+/** The commit under test, marked when src/ has uncommitted changes (others edit the same checkout). */
+function gitCommit(): string {
+  const sh = (cmd: string) => {
+    try {
+      return execSync(cmd, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      return '?';
+    }
+  };
+  return sh('git rev-parse --short HEAD') + (sh('git status --porcelain -- src') ? '+dirty src/' : '');
+}
+
 async function measureScale(scale: number): Promise<ScaleResult> {
+  const commit = gitCommit();
   const corpus = await ensureCorpus({ scale, archiveDir: join(ROOT, 'data'), workDir: WORK, log });
   const indexDir = join(WORK, `index-x${scale}`);
   // A fresh directory: the build must not reuse an earlier generation (incremental re-indexing).
@@ -154,6 +168,7 @@ async function measureScale(scale: number): Promise<ScaleResult> {
   const q = (await runChild<QueriesOut>('queries.ts', [indexDir, '--runs', String(runs)])).result;
   return {
     scale,
+    commit,
     reports: build.reports,
     chars: q.chars,
     textMb: q.utf8Bytes / 1e6,
@@ -206,7 +221,6 @@ function environment(): Environment {
     npm: sh('npm -v'),
     minisearch: version('minisearch'),
     nodejieba: version('nodejieba'),
-    commit: sh('git rev-parse --short HEAD') + (sh('git status --porcelain -- src') ? ' (src/ with uncommitted changes)' : ''),
     buildFlags: BUILD_FLAGS.join(' '),
   };
 }
@@ -272,6 +286,7 @@ async function main(): Promise<void> {
       scale: { type: 'string', multiple: true },
       quick: { type: 'boolean', default: false },
       profile: { type: 'string' },
+      report: { type: 'boolean', default: false },
     },
   });
   const scales = values.scale?.length ? values.scale.map(Number) : values.quick ? [1, 10] : [1, 10, 100];
@@ -280,8 +295,14 @@ async function main(): Promise<void> {
     await profile(scales[scales.length - 1], values.profile);
     return;
   }
-  await mkdir(WORK, { recursive: true });
   const command = 'npm run bench';
+  if (values.report) {
+    const results = await loadResults();
+    await writeResults(results, command);
+    console.log(summaryTable(results));
+    return;
+  }
+  await mkdir(WORK, { recursive: true });
   const t0 = performance.now();
   let results = await loadResults();
   for (const scale of scales) {
