@@ -18,6 +18,7 @@ import {
   FORMAT_VERSION,
   GRAMS_FILE,
   MANIFEST_FILE,
+  POSITIONS_FILE,
   TEXTS_FILE,
   USERDICT_FILE,
   wordShardFile,
@@ -117,7 +118,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
         const a = result.analyzed[position.get(doc)!];
         const n = records.length;
         texts.addPrepared(a.text);
-        postings.add(n, a.keys);
+        postings.add(n, a.grams);
         words.addField(n, 0, a.words.title.map((id) => toGlobal[id]), a.words.titleFreqs);
         words.addField(n, 1, a.words.body.map((id) => toGlobal[id]), a.words.bodyFreqs);
         const { text, ...meta } = doc;
@@ -131,9 +132,11 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const files: Record<string, number> = {};
     files[TEXTS_FILE] = texts.close();
     faultPoint('after-texts');
-    const grams = postings.toBuffer();
+    const { grams, positions } = postings.toBuffers();
     await writeFileDurable(join(tmpDir, GRAMS_FILE), grams);
     files[GRAMS_FILE] = grams.length;
+    await writeFileDurable(join(tmpDir, POSITIONS_FILE), positions);
+    files[POSITIONS_FILE] = positions.length;
     for (let k = 0; k < words.shardCount; k++) {
       const json = words.shardJSON(k);
       await writeFileDurable(join(tmpDir, wordShardFile(k)), json);

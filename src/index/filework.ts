@@ -12,7 +12,7 @@ import { deflateRaw, inflateRaw } from 'node:zlib';
 import { analyzerFingerprint, loadUserDictionary, normalize, words } from '../analyze/analyzer.js';
 import { fileFingerprint, ingestFile, type DiscoveredFile } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
-import { gramKeys } from './postings.js';
+import { analyzeGrams, type GramData } from './postings.js';
 import { prepareText, type PreparedText } from './textstore.js';
 import { countTerms } from './wordindex.js';
 
@@ -54,8 +54,8 @@ export interface WordIds {
 /** Everything the builder needs of one report besides its metadata, computed off the main thread. */
 export interface AnalyzedText {
   words: WordIds;
-  /** Distinct n-gram keys. */
-  keys: Uint32Array;
+  /** Distinct n-gram keys and bigram positions. */
+  grams: GramData;
   /** The text store's form of the text. */
   text: PreparedText;
 }
@@ -112,7 +112,7 @@ function toWordIds(p: PackedCounts): WordIds {
 export function transferList(r: FileResult): ArrayBuffer[] {
   return r.analyzed.flatMap(
     (a) =>
-      [a.keys.buffer, a.text.norm.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer, a.words.title.buffer, a.words.titleFreqs.buffer, a.words.body.buffer, a.words.bodyFreqs.buffer] as ArrayBuffer[],
+      [a.grams.keys.buffer, a.grams.positions.buffer, a.text.norm.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer, a.words.title.buffer, a.words.titleFreqs.buffer, a.words.body.buffer, a.words.bodyFreqs.buffer] as ArrayBuffer[],
   );
 }
 
@@ -159,7 +159,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   }
   const analyzed = entry.docs.map((d, i): AnalyzedText => {
     const norm = normalize(d.text);
-    return { words: toWordIds(entry!.counts[i]), keys: gramKeys(norm), text: prepareText(d.text, norm) };
+    return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm) };
   });
   const newTerms = dictionary.added;
   dictionary.added = [];

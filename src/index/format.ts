@@ -7,19 +7,21 @@
  *     manifest.json    written last: a generation without one is incomplete
  *     docs.json        report metadata, in report-number order
  *     texts.bin        normalised texts (UTF-16LE) + the differences to the originals
- *     grams.bin        character n-gram postings
+ *     grams.bin        character n-gram postings (which reports hold each gram)
+ *     positions.bin    where each bigram stands in each report
  *     words-<k>.json   MiniSearch word index, sharded by term
  *     userdict.txt     copy of the data folder's user dictionary, when there is one
  */
 
 /** Bump on any change of layout or meaning of the files above. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';
 export const DOCS_FILE = 'docs.json';
 export const TEXTS_FILE = 'texts.bin';
 export const GRAMS_FILE = 'grams.bin';
+export const POSITIONS_FILE = 'positions.bin';
 export const USERDICT_FILE = 'userdict.txt';
 export const wordShardFile = (k: number) => `words-${k}.json`;
 

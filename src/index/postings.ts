@@ -1,18 +1,22 @@
 /**
  * Character n-gram postings: for every character (unigram) and every pair of
  * adjacent characters (bigram) of the normalised texts, the sorted list of
- * reports that contain it. Any substring of two or more characters has a
- * complete candidate set (the reports holding all of its bigrams); one- and
- * two-character strings are answered exactly. This is what makes phrase
- * search exact without positions in MiniSearch.
+ * reports that contain it, and for bigrams where in each report they stand.
+ * One- and two-character strings are answered by the lists alone; a longer
+ * string is found where its bigrams stand at consecutive offsets — exact,
+ * without reading the texts. This is what makes phrase search exact and fast
+ * when MiniSearch's words cannot be (jieba keeps 全面推行 as one word).
  *
- * Layout (little endian), one file `grams.bin`:
- *   header   magic "RSG1", u32 keyCount, u32 docCount, u32 reserved
- *   keys     u32[keyCount]  sorted gram keys (unigram: code unit; bigram: hi << 16 | lo)
- *   counts   u32[keyCount]  document frequency of each key
- *   offsets  u32[keyCount + 1] byte offset of each key's list in `lists`; u32 suffices
- *            up to 4 GiB of lists (≈ 25× the ×100 benchmark corpus)
- *   lists    doc ids as delta-encoded LEB128 varints
+ * `grams.bin` (little endian):
+ *   header     magic "RSG2", u32 keyCount, u32 docCount, u32 reserved
+ *   posStart   f64[keyCount]  where each key's position blocks start in positions.bin
+ *   keys       u32[keyCount]  sorted gram keys (unigram: code unit; bigram: hi << 16 | lo)
+ *   counts     u32[keyCount]  document frequency of each key
+ *   offsets    u32[keyCount + 1] byte offset of each key's list in `lists`
+ *   lists      doc ids as delta-encoded LEB128 varints
+ * `positions.bin`: magic "RSP2" + 4 bytes, then for each bigram key, for each of
+ *   its documents in order, a block: byte length (varint), then the positions of
+ *   the bigram in that document's normalised text, delta-encoded varints.
  */
 import { Bitset } from './bitset.js';
 import { VarintList } from './varint.js';
@@ -50,6 +54,73 @@ export function gramKeys(normText: string): Uint32Array {
   return keys.slice(0, k);
 }
 
+/** Positions within one report are packed with their key into a double while sorting. */
+const POS_SPAN = 2 ** 21;
+let seenStamp = new Uint32Array(0x10000);
+let stamp = 0;
+
+/** A report's distinct gram keys (sorted) and the position blocks of its bigram keys, in key order. */
+export interface GramData {
+  keys: Uint32Array;
+  positions: Uint8Array;
+}
+
+/** Keys and bigram positions of a normalised text (what the index stores of it). */
+export function analyzeGrams(normText: string): GramData {
+  const n = normText.length;
+  if (++stamp === 0xffffffff) {
+    seenStamp = new Uint32Array(0x10000);
+    stamp = 1;
+  }
+  const unigrams: number[] = [];
+  const pairs = new Float64Array(n);
+  let m = 0;
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    const c = normText.charCodeAt(i);
+    if (c === NEWLINE || c === 0) {
+      prev = -1;
+      continue;
+    }
+    if (seenStamp[c] !== stamp) {
+      seenStamp[c] = stamp;
+      unigrams.push(c);
+    }
+    if (prev > 0) pairs[m++] = (((prev << 16) | c) >>> 0) * POS_SPAN + (i - 1);
+    prev = c;
+  }
+  let sorted: Float64Array;
+  if (n < POS_SPAN) sorted = pairs.subarray(0, m).sort();
+  else {
+    // A text too long to pack positions: sort by key, then position, with a comparator.
+    const keyOf = (v: number) => Math.floor(v / POS_SPAN);
+    sorted = Float64Array.from(pairs.subarray(0, m)).sort((a, b) => keyOf(a) - keyOf(b) || a - b);
+  }
+  unigrams.sort((a, b) => a - b);
+  const bigrams: number[] = [];
+  const out = new VarintList();
+  const block = new VarintList();
+  let i = 0;
+  while (i < m) {
+    const key = Math.floor(sorted[i] / POS_SPAN);
+    bigrams.push(key);
+    block.len = 0;
+    let last = 0;
+    while (i < m && Math.floor(sorted[i] / POS_SPAN) === key) {
+      const pos = sorted[i] - key * POS_SPAN;
+      block.push(pos - last);
+      last = pos;
+      i++;
+    }
+    out.push(block.len);
+    out.append(block.bytes());
+  }
+  const keys = new Uint32Array(unigrams.length + bigrams.length);
+  keys.set(unigrams);
+  keys.set(bigrams, unigrams.length);
+  return { keys, positions: out.bytes().slice() };
+}
+
 /** The keys a term needs: its bigrams (or its single unigram), distinct. */
 export function termKeys(term: string): number[] {
   if (term.length === 1) return [term.charCodeAt(0)];
@@ -67,24 +138,41 @@ export const MAX_DOCS = DOC_SPAN;
 const BUCKETS = 256 + 4096;
 const bucketOf = (key: number) => (key < 0x10000 ? key >>> 8 : 256 + (key >>> 20));
 
+/** Reads a varint at `p`; returns [value, next position]. */
+function readVarint(buf: Uint8Array, p: number): [number, number] {
+  let b = buf[p++];
+  let v = b & 0x7f;
+  let shift = 7;
+  while (b & 0x80) {
+    b = buf[p++];
+    v += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  return [v, p];
+}
+
 /**
- * Accumulates (key, doc) pairs and turns them into postings at the end.
+ * Accumulates (key, doc) pairs and each report's position blocks, and turns
+ * them into postings at the end.
  *
  * Inserting each pair into a per-key list touches scattered memory (a hash
  * slot, a list object, its buffer) and cost ~0.7 µs a pair — most of a build's
  * main-thread time. Instead each pair is appended, packed in a double, to one
  * of a few thousand buckets in key order (sequential writes); at the end each
- * bucket is sorted natively and its lists encoded in one pass.
+ * bucket is sorted natively and its lists encoded in one pass. A report's
+ * blocks are in key order too, so a cursor per report finds each in turn.
  */
 export class PostingsBuilder {
   private readonly buckets: Float64Array[] = Array.from({ length: BUCKETS }, () => new Float64Array(16));
   private readonly fill = new Uint32Array(BUCKETS);
+  private readonly docPositions: Uint8Array[] = [];
+  private positionBytes = 0;
   private docCount = 0;
 
   /** Adds one report; documents must be added in increasing id order. */
-  add(docId: number, keys: Uint32Array): void {
+  add(docId: number, grams: GramData): void {
     if (docId >= DOC_SPAN) throw new Error(`index: more than ${DOC_SPAN} reports in one index`);
-    const base = docId;
+    const keys = grams.keys;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const b = bucketOf(key);
@@ -95,31 +183,50 @@ export class PostingsBuilder {
         next.set(arr);
         this.buckets[b] = arr = next;
       }
-      arr[n] = key * DOC_SPAN + base;
+      arr[n] = key * DOC_SPAN + docId;
       this.fill[b] = n + 1;
     }
+    this.docPositions[docId] = grams.positions;
+    this.positionBytes += grams.positions.length;
     if (docId + 1 > this.docCount) this.docCount = docId + 1;
   }
 
-  /** Serialises to the grams.bin layout. */
-  toBuffer(): Buffer {
+  /** Serialises to grams.bin and positions.bin. */
+  toBuffers(): { grams: Buffer; positions: Buffer } {
     const keys: number[] = [];
     const counts: number[] = [];
     const offsets: number[] = [];
+    const posStart: number[] = [];
     const lists = new VarintList();
+    const positions = Buffer.alloc(8 + this.positionBytes);
+    positions.write('RSP2', 0, 'latin1');
+    let posLen = 8;
+    const cursor = new Float64Array(this.docCount);
     for (let b = 0; b < BUCKETS; b++) {
       const pairs = this.buckets[b].subarray(0, this.fill[b]).sort();
       this.buckets[b] = new Float64Array(0); // release as we go
       let i = 0;
       while (i < pairs.length) {
         const key = Math.floor(pairs[i] / DOC_SPAN);
+        const bigram = key >= 0x10000;
         keys.push(key);
         offsets.push(lists.len);
+        posStart.push(posLen);
         let last = -1;
         let count = 0;
         while (i < pairs.length && Math.floor(pairs[i] / DOC_SPAN) === key) {
           const doc = pairs[i] - key * DOC_SPAN;
           lists.push(doc - last - 1);
+          if (bigram) {
+            // This report's next block is this key's: blocks are in key order.
+            const src = this.docPositions[doc];
+            const at = cursor[doc];
+            const [len, body] = readVarint(src, at);
+            const end = body + len;
+            positions.set(src.subarray(at, end), posLen);
+            posLen += end - at;
+            cursor[doc] = end;
+          }
           last = doc;
           count++;
           i++;
@@ -128,41 +235,119 @@ export class PostingsBuilder {
       }
     }
     const k = keys.length;
-    const headerBytes = 16 + 4 * k * 2 + 4 * (k + 1);
-    const out = Buffer.alloc(headerBytes + lists.len);
-    out.write('RSG1', 0, 'latin1');
-    out.writeUInt32LE(k, 4);
-    out.writeUInt32LE(this.docCount, 8);
-    const view = new Uint32Array(out.buffer, out.byteOffset + 16, k * 3 + 1);
+    const headerBytes = 16 + 8 * k + 4 * k * 2 + 4 * (k + 1);
+    const grams = Buffer.alloc(headerBytes + lists.len);
+    grams.write('RSG2', 0, 'latin1');
+    grams.writeUInt32LE(k, 4);
+    grams.writeUInt32LE(this.docCount, 8);
+    new Float64Array(grams.buffer, grams.byteOffset + 16, k).set(posStart);
+    const view = new Uint32Array(grams.buffer, grams.byteOffset + 16 + 8 * k, k * 3 + 1);
     view.set(keys, 0);
     view.set(counts, k);
     view.set(offsets, 2 * k);
     view[3 * k] = lists.len;
-    out.set(lists.bytes(), headerBytes);
-    return out;
+    grams.set(lists.bytes(), headerBytes);
+    return { grams, positions: positions.subarray(0, posLen) };
   }
 }
 
-/** Read side of grams.bin, over one Buffer kept off the JS heap. */
+/** A walk through one bigram's documents and their position blocks, in document order. */
+class PositionCursor {
+  doc = -1;
+  private p: number;
+  private readonly end: number;
+  /** Start of the current document's block (its length varint). */
+  private block: number;
+
+  constructor(
+    private readonly lists: Uint8Array,
+    private readonly positions: Uint8Array,
+    listStart: number,
+    listEnd: number,
+    posStart: number,
+  ) {
+    this.p = listStart;
+    this.end = listEnd;
+    this.block = posStart;
+    this.advance(true);
+  }
+
+  private advance(first: boolean): boolean {
+    if (!first) {
+      // Skip the current document's block.
+      const [len, body] = readVarint(this.positions, this.block);
+      this.block = body + len;
+    }
+    if (this.p >= this.end) {
+      this.doc = Infinity;
+      return false;
+    }
+    const [delta, next] = readVarint(this.lists, this.p);
+    this.p = next;
+    this.doc += delta + 1;
+    return true;
+  }
+
+  /** Moves to the first document ≥ target; true when it is target. */
+  seek(target: number): boolean {
+    while (this.doc < target) if (!this.advance(false)) return false;
+    return this.doc === target;
+  }
+
+  /** An upper bound of the current document's positions (its block's bytes). */
+  bound(): number {
+    return readVarint(this.positions, this.block)[0];
+  }
+
+  /** Decodes the current document's positions into `out` (≥ bound() long); returns how many. */
+  read(out: Int32Array): number {
+    const buf = this.positions;
+    let [len, p] = readVarint(buf, this.block);
+    const end = p + len;
+    let n = 0;
+    let pos = 0;
+    while (p < end) {
+      let b = buf[p++];
+      let v = b & 0x7f;
+      let shift = 7;
+      while (b & 0x80) {
+        b = buf[p++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      pos += v;
+      out[n++] = pos;
+    }
+    return n;
+  }
+}
+
+/** Read side of grams.bin and positions.bin, over Buffers kept off the JS heap. */
 export class GramPostings {
   readonly docCount: number;
   private readonly keys: Uint32Array;
   private readonly counts: Uint32Array;
   private readonly offsets: Uint32Array;
+  private readonly posStart: Float64Array;
   private readonly lists: Uint8Array;
+  private readonly positions: Uint8Array;
+  private scratch: Int32Array[] = [];
 
-  constructor(buf: Buffer) {
-    if (buf.length < 16 || buf.toString('latin1', 0, 4) !== 'RSG1') throw new Error('index: grams.bin is damaged (bad magic)');
-    // Typed arrays need 4-byte alignment; a Buffer from readFile may not start aligned.
-    const data = buf.byteOffset % 4 === 0 ? buf : Buffer.from(buf);
+  constructor(gramsBuf: Buffer, positionsBuf: Buffer) {
+    if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new Error('index: grams.bin is damaged (bad magic)');
+    if (positionsBuf.length < 8 || positionsBuf.toString('latin1', 0, 4) !== 'RSP2') throw new Error('index: positions.bin is damaged (bad magic)');
+    // Typed arrays need alignment; a Buffer may not start aligned.
+    const data = gramsBuf.byteOffset % 8 === 0 ? gramsBuf : Buffer.from(gramsBuf);
     const k = data.readUInt32LE(4);
     this.docCount = data.readUInt32LE(8);
     const base = data.byteOffset + 16;
-    this.keys = new Uint32Array(data.buffer, base, k);
-    this.counts = new Uint32Array(data.buffer, base + 4 * k, k);
-    this.offsets = new Uint32Array(data.buffer, base + 8 * k, k + 1);
-    const listStart = 16 + 12 * k + 4;
+    this.posStart = new Float64Array(data.buffer, base, k);
+    this.keys = new Uint32Array(data.buffer, base + 8 * k, k);
+    this.counts = new Uint32Array(data.buffer, base + 12 * k, k);
+    this.offsets = new Uint32Array(data.buffer, base + 16 * k, k + 1);
+    const listStart = 16 + 8 * k + 8 * k + 4 * (k + 1);
     this.lists = new Uint8Array(data.buffer, data.byteOffset + listStart, this.offsets[k]);
+    this.positions = new Uint8Array(positionsBuf.buffer, positionsBuf.byteOffset, positionsBuf.byteLength);
   }
 
   get keyCount(): number {
@@ -226,5 +411,72 @@ export class GramPostings {
       result.and(next);
     }
     return result;
+  }
+
+  private cursor(key: number): PositionCursor | null {
+    const i = this.find(key);
+    if (i < 0 || key < 0x10000) return null;
+    return new PositionCursor(this.lists, this.positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
+  }
+
+  private buffer(slot: number, size: number): Int32Array {
+    let b = this.scratch[slot];
+    if (!b || b.length < size) this.scratch[slot] = b = new Int32Array(Math.max(size, 1024));
+    return b;
+  }
+
+  /**
+   * Keeps in `candidates` only the reports whose text contains `term` (three
+   * or more code units): its bigrams at offsets 0, 2, 4 … and length − 2 cover
+   * every character, so the term stands at p exactly when each of those
+   * bigrams stands at p + offset.
+   */
+  keepPhrase(term: string, candidates: Bitset): void {
+    const L = term.length;
+    const offsets: number[] = [];
+    for (let o = 0; o + 2 <= L; o += 2) offsets.push(o);
+    if (offsets[offsets.length - 1] !== L - 2) offsets.push(L - 2);
+    const cursors = offsets.map((o) => this.cursor(bigramKey(term.charCodeAt(o), term.charCodeAt(o + 1))));
+    if (cursors.some((c) => c === null)) {
+      candidates.words.fill(0);
+      return;
+    }
+    const words = candidates.words;
+    for (let w = 0; w < words.length; w++) {
+      let v = words[w];
+      while (v !== 0) {
+        const t = v & -v;
+        const doc = (w << 5) + (31 - Math.clz32(t));
+        if (!this.phraseIn(doc, offsets, cursors as PositionCursor[])) words[w] &= ~t;
+        v ^= t;
+      }
+    }
+  }
+
+  private phraseIn(doc: number, offsets: number[], cursors: PositionCursor[]): boolean {
+    for (const c of cursors) if (!c.seek(doc)) return false;
+    // Start from the first bigram's positions; keep those where every other bigram follows.
+    const live = this.buffer(0, cursors[0].bound());
+    let n = cursors[0].read(live);
+    for (let j = 1; j < cursors.length && n > 0; j++) {
+      const other = this.buffer(1, cursors[j].bound());
+      const m = cursors[j].read(other);
+      const o = offsets[j];
+      let a = 0;
+      let b = 0;
+      let kept = 0;
+      while (a < n && b < m) {
+        const want = live[a] + o;
+        if (other[b] < want) b++;
+        else if (other[b] > want) a++;
+        else {
+          live[kept++] = live[a];
+          a++;
+          b++;
+        }
+      }
+      n = kept;
+    }
+    return n > 0;
   }
 }

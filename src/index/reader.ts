@@ -20,6 +20,7 @@ import {
   GRAMS_FILE,
   IndexError,
   MANIFEST_FILE,
+  POSITIONS_FILE,
   TEXTS_FILE,
   USERDICT_FILE,
   type Manifest,
@@ -52,7 +53,7 @@ export async function openIndex(indexDir: string): Promise<Engine> {
   }
   const records = JSON.parse(await readFile(join(genDir, DOCS_FILE), 'utf8')) as DocRecord[];
   const texts = TextStore.load(join(genDir, TEXTS_FILE));
-  const grams = new GramPostings(readWholeFile(join(genDir, GRAMS_FILE)));
+  const grams = new GramPostings(readWholeFile(join(genDir, GRAMS_FILE)), readWholeFile(join(genDir, POSITIONS_FILE)));
   const words = new WordIndex(genDir, manifest.wordShards, records.length);
   return new Searcher({
     info: {

@@ -16,6 +16,19 @@ export class VarintList {
     this.buf[this.len++] = v;
   }
 
+  /** Appends raw bytes. */
+  append(bytes: Uint8Array): void {
+    if (this.len + bytes.length > this.buf.length) {
+      let cap = this.buf.length * 2;
+      while (cap < this.len + bytes.length) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+  }
+
   /** Decodes the list as consecutive pairs. */
   forEachPair(fn: (a: number, b: number) => void): void {
     const buf = this.buf;

@@ -29,18 +29,7 @@ export class Matcher {
     return this.cached(`b\u0000${text}`, () => {
       if (text.length === 0) return Bitset.full(this.size);
       const candidates = this.grams.docsWithAll(termKeys(text), this.size);
-      if (text.length <= 2) return candidates;
-      const needle = Buffer.from(text, 'utf16le');
-      const words = candidates.words;
-      for (let w = 0; w < words.length; w++) {
-        let v = words[w];
-        while (v !== 0) {
-          const t = v & -v;
-          const doc = (w << 5) + (31 - Math.clz32(t));
-          if (!this.texts.contains(doc, needle)) words[w] &= ~t;
-          v ^= t;
-        }
-      }
+      if (text.length > 2) this.grams.keepPhrase(text, candidates);
       return candidates;
     });
   }

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bitset } from '../../src/index/bitset.js';
-import { bigramKey, GramPostings, gramKeys, PostingsBuilder, termKeys } from '../../src/index/postings.js';
+import { analyzeGrams, bigramKey, GramPostings, gramKeys, PostingsBuilder, termKeys } from '../../src/index/postings.js';
+
+function open(b: PostingsBuilder): GramPostings {
+  const { grams, positions } = b.toBuffers();
+  return new GramPostings(grams, positions);
+}
 
 describe('gramKeys', () => {
   it('lists unigrams and in-paragraph bigrams, sorted and distinct', () => {
@@ -22,8 +27,8 @@ describe('PostingsBuilder → GramPostings', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ minLength: 0, maxLength: 40, unit: fc.constantFrom('法', '治', '政', '府', 'a', '\n') }), { maxLength: 60 }), (texts) => {
         const b = new PostingsBuilder();
-        texts.forEach((t, i) => b.add(i, gramKeys(t)));
-        const p = new GramPostings(b.toBuffer());
+        texts.forEach((t, i) => b.add(i, analyzeGrams(t)));
+        const p = open(b);
         for (const term of ['法', '法治', '政府', 'a法', '治治']) {
           const got = p.docsWithAll(termKeys(term), texts.length).toArray();
           const keys = termKeys(term);
@@ -42,12 +47,52 @@ describe('PostingsBuilder → GramPostings', () => {
   it('encodes large document ids (multi-byte varints)', () => {
     const b = new PostingsBuilder();
     const ids = [0, 127, 128, 16_383, 16_384, 2_000_000];
-    for (const id of ids) b.add(id, gramKeys('法治'));
-    const p = new GramPostings(b.toBuffer());
+    for (const id of ids) b.add(id, analyzeGrams('法治'));
+    const p = open(b);
     const set = new Bitset(2_000_001);
     p.addDocsTo(termKeys('法治')[0], set);
     expect([...set.toArray()]).toEqual(ids);
     expect(p.count(termKeys('法治')[0])).toBe(ids.length);
+  });
+});
+
+describe('positions', () => {
+  const alphabet = fc.constantFrom('法', '治', '政', '府', 'a', '\n', '😀');
+  it('analyzeGrams gives the same keys as gramKeys', () => {
+    fc.assert(fc.property(fc.string({ unit: alphabet, maxLength: 200 }), (t) => {
+      expect([...analyzeGrams(t).keys]).toEqual([...gramKeys(t)]);
+    }));
+  });
+
+  it('keepPhrase keeps exactly the reports containing the phrase', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: alphabet, maxLength: 300 }), { minLength: 1, maxLength: 40 }),
+        fc.string({ unit: fc.constantFrom('法', '治', '政', '府', 'a', '😀'), minLength: 3, maxLength: 8 }),
+        (texts, term) => {
+          const b = new PostingsBuilder();
+          texts.forEach((t, i) => b.add(i, analyzeGrams(t)));
+          const p = open(b);
+          const set = p.docsWithAll(termKeys(term), texts.length);
+          p.keepPhrase(term, set);
+          expect([...set.toArray()]).toEqual(texts.flatMap((t, i) => (t.includes(term) ? [i] : [])));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('finds a phrase repeated many times in one long report', () => {
+    const long = '法治'.repeat(50_000) + '政府' + '法治'.repeat(40_000);
+    const b = new PostingsBuilder();
+    b.add(0, analyzeGrams(long));
+    b.add(1, analyzeGrams('法治法治'));
+    const p = open(b);
+    for (const [term, expected] of [['治政府', [0]], ['法治法', [0, 1]], ['府法治法治', [0]], ['政府政', []]] as const) {
+      const set = p.docsWithAll(termKeys(term), 2);
+      p.keepPhrase(term, set);
+      expect([...set.toArray()]).toEqual(expected);
+    }
   });
 });
 
