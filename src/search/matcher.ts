@@ -3,16 +3,18 @@
  *
  * Contract: a term matches a report exactly when the report's normalised text
  * (its normalised title, for a title-scoped term) contains the term as a
- * substring. One- and two-character terms are answered by the n-gram postings
- * alone; longer terms take the postings' candidates and check each against
- * the stored text, so recall and precision are both 100%.
+ * substring. One- and two-character terms are answered by the n-gram
+ * postings' lists; longer terms by where their bigrams stand (positions.bin),
+ * so recall and precision are both 100% without reading any text.
+ *
+ * A scope (the reports a filter leaves) limits the work: positions are only
+ * checked for reports inside it. Unscoped term sets are cached (LRU).
  */
 import { Bitset } from '../index/bitset.js';
 import { termKeys, type GramPostings } from '../index/postings.js';
-import type { TextStore } from '../index/textstore.js';
 import type { QueryNode, TermNode } from '../types.js';
 
-const CACHE_SIZE = 512;
+const CACHE_SIZE = 256;
 
 export class Matcher {
   private readonly cache = new Map<string, Bitset>();
@@ -20,77 +22,93 @@ export class Matcher {
   constructor(
     private readonly size: number,
     private readonly grams: GramPostings,
-    private readonly texts: TextStore,
     private readonly normTitles: string[],
   ) {}
 
-  /** Reports containing `text` in their body (shared, cached: do not mutate). */
-  bodyMatches(text: string): Bitset {
-    return this.cached(`b\u0000${text}`, () => {
-      if (text.length === 0) return Bitset.full(this.size);
-      const candidates = this.grams.docsWithAll(termKeys(text), this.size);
-      if (text.length > 2) this.grams.keepPhrase(text, candidates);
-      return candidates;
-    });
+  /** Forgets cached term sets (the benchmark measures queries no one asked before). */
+  clearCache(): void {
+    this.cache.clear();
   }
 
-  /** Reports whose title contains `text` (shared, cached: do not mutate). */
+  /**
+   * Reports containing `text` in their body, within `scope` when given.
+   * The result may be the cache's own set: do not mutate it.
+   */
+  bodyMatches(text: string, scope: Bitset | null = null): Bitset {
+    const key = `b\u0000${text}`;
+    const cached = this.get(key);
+    if (cached) return scope ? cached.clone().and(scope) : cached;
+    if (text.length === 0) return scope ? scope.clone() : Bitset.full(this.size);
+    const candidates = this.grams.docsWithAll(termKeys(text), this.size);
+    if (scope) candidates.and(scope);
+    if (text.length > 2) this.grams.keepPhrase(text, candidates);
+    if (!scope) this.put(key, candidates);
+    return candidates;
+  }
+
+  /** Reports whose title contains `text` (cached: do not mutate). */
   titleMatches(text: string): Bitset {
-    return this.cached(`t\u0000${text}`, () => {
-      const out = new Bitset(this.size);
-      const titles = this.normTitles;
-      for (let doc = 0; doc < titles.length; doc++) if (titles[doc].includes(text)) out.add(doc);
-      return out;
-    });
+    const key = `t\u0000${text}`;
+    const cached = this.get(key);
+    if (cached) return cached;
+    const out = new Bitset(this.size);
+    const titles = this.normTitles;
+    for (let doc = 0; doc < titles.length; doc++) if (titles[doc].includes(text)) out.add(doc);
+    this.put(key, out);
+    return out;
   }
 
-  term(node: TermNode): Bitset {
-    return node.field === 'title' ? this.titleMatches(node.text) : this.bodyMatches(node.text);
+  private term(node: TermNode, scope: Bitset | null): Bitset {
+    return node.field === 'title' ? this.titleMatches(node.text) : this.bodyMatches(node.text, scope);
   }
 
-  /** The set of reports matching a query tree (a new Bitset, free to mutate). */
-  evaluate(node: QueryNode): Bitset {
+  /** The reports matching a query tree, within `scope` when given (a new Bitset, free to mutate). */
+  evaluate(node: QueryNode, scope: Bitset | null = null): Bitset {
+    const all = () => (scope ? scope.clone() : Bitset.full(this.size));
     switch (node.type) {
-      case 'term':
-        return this.term(node).clone();
+      case 'term': {
+        const s = this.term(node, scope);
+        return scope && node.field === 'title' ? s.clone().and(scope) : s.clone();
+      }
       case 'not':
-        return Bitset.full(this.size).andNot(this.setOf(node.child));
+        return all().andNot(this.setOf(node.child, scope));
       case 'or': {
         const out = new Bitset(this.size);
-        for (const c of node.children) out.or(this.setOf(c));
-        return out;
+        for (const c of node.children) out.or(this.setOf(c, scope));
+        return scope ? out.and(scope) : out;
       }
       case 'and': {
-        const positives = node.children.filter((c) => c.type !== 'not');
-        const negatives = node.children.filter((c): c is Extract<QueryNode, { type: 'not' }> => c.type === 'not');
         let out: Bitset | null = null;
-        for (const c of positives) {
-          const s = this.setOf(c);
+        // Positive children first, each narrowing the scope of the next.
+        for (const c of node.children) {
+          if (c.type === 'not') continue;
+          const s = this.setOf(c, out ?? scope);
           out = out ? out.and(s) : s.clone();
         }
-        out ??= Bitset.full(this.size);
-        for (const c of negatives) out.andNot(this.setOf(c.child));
+        out ??= all();
+        for (const c of node.children) if (c.type === 'not') out.andNot(this.setOf(c.child, out));
         return out;
       }
     }
   }
 
-  /** A term's cached set without copying, or a freshly evaluated subtree. */
-  private setOf(node: QueryNode): Bitset {
-    return node.type === 'term' ? this.term(node) : this.evaluate(node);
+  /** A term's set (possibly shared) or a freshly evaluated subtree. */
+  private setOf(node: QueryNode, scope: Bitset | null): Bitset {
+    return node.type === 'term' ? this.term(node, scope) : this.evaluate(node, scope);
   }
 
-  private cached(key: string, compute: () => Bitset): Bitset {
+  private get(key: string): Bitset | undefined {
     const hit = this.cache.get(key);
     if (hit) {
       // Refresh recency: Map keeps insertion order, so re-insert.
       this.cache.delete(key);
       this.cache.set(key, hit);
-      return hit;
     }
-    const value = compute();
+    return hit;
+  }
+
+  private put(key: string, value: Bitset): void {
     this.cache.set(key, value);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    return value;
   }
 }
