@@ -112,7 +112,7 @@ function toWordIds(p: PackedCounts): WordIds {
 export function transferList(r: FileResult): ArrayBuffer[] {
   return r.analyzed.flatMap(
     (a) =>
-      [a.grams.keys.buffer, a.grams.positions.buffer, a.text.norm.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer, a.words.title.buffer, a.words.titleFreqs.buffer, a.words.body.buffer, a.words.bodyFreqs.buffer] as ArrayBuffer[],
+      [a.grams.keys.buffer, a.grams.positions.buffer, a.text.deflated.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer, a.words.title.buffer, a.words.titleFreqs.buffer, a.words.body.buffer, a.words.bodyFreqs.buffer] as ArrayBuffer[],
   );
 }
 

@@ -30,6 +30,9 @@ import { currentGeneration } from './storage.js';
 import { readWholeFile, TextStore } from './textstore.js';
 import { WordIndex } from './wordindex.js';
 
+/** How long a replaced snapshot stays open for requests still using it. */
+const RETIRE_AFTER_MS = 60_000;
+
 export async function readManifest(genDir: string): Promise<Manifest> {
   try {
     return JSON.parse(await readFile(join(genDir, MANIFEST_FILE), 'utf8')) as Manifest;
@@ -52,7 +55,7 @@ export async function openIndex(indexDir: string): Promise<Engine> {
     }
   }
   const records = JSON.parse(await readFile(join(genDir, DOCS_FILE), 'utf8')) as DocRecord[];
-  const texts = TextStore.load(join(genDir, TEXTS_FILE));
+  const texts = TextStore.open(join(genDir, TEXTS_FILE));
   const grams = new GramPostings(readWholeFile(join(genDir, GRAMS_FILE)), readWholeFile(join(genDir, POSITIONS_FILE)));
   const words = new WordIndex(genDir, manifest.wordShards, records.length);
   return new Searcher({
@@ -122,7 +125,12 @@ export class IndexHandle {
   /** Opens the live generation again and swaps it in if it changed. */
   async reload(): Promise<Engine> {
     const genDir = await currentGeneration(this.indexDir);
-    if (genDir && genDir !== this.engine.info.dir) this.engine = await openIndex(this.indexDir);
+    if (genDir && genDir !== this.engine.info.dir) {
+      const old = this.engine;
+      this.engine = await openIndex(this.indexDir);
+      // Requests that took the old snapshot finish within this grace period.
+      setTimeout(() => old.close(), RETIRE_AFTER_MS).unref();
+    }
     return this.engine;
   }
 
@@ -139,8 +147,10 @@ export class IndexHandle {
     });
   }
 
+  /** Stops watching and closes the current snapshot. */
   close(): void {
     if (this.watching) unwatchFile(join(this.indexDir, CURRENT_FILE));
     this.watching = false;
+    this.engine.close();
   }
 }

@@ -1,45 +1,31 @@
 /**
- * Report texts, kept off the JS heap in one file `texts.bin`.
+ * Report texts, on disk in `texts.bin` and read per report when a hit or a
+ * report page needs one (matching never reads texts: the postings answer it).
  *
  * Normalisation is length-preserving and changes few characters (full-width
  * punctuation, Latin case, Traditional characters), so the store keeps the
- * normalised text — what matching needs — and rebuilds the original from a
- * short list of differences. ≈ 2.1 bytes per character for both.
+ * normalised text, deflated per report, and rebuilds the original from a
+ * short list of differences kept in memory.
  *
- * Layout: norm UTF-16LE of every report | diff positions u32[] | diff chars u16[]
- * (padded) | doc table f64[4 × docs] (normStart in chars, length, diffStart, diffCount)
- * | trailer: f64 diffPosAt, f64 diffCharAt, f64 tableAt, u32 docs, "RST1".
+ * Layout: deflated UTF-16LE normalised text of every report | diff positions
+ * u32[] | diff chars u16[] (padded) | table f64[5 × docs] (blobStart, blobBytes,
+ * chars, diffStart, diffCount) | trailer: f64 diffPosAt, f64 diffCharAt,
+ * f64 tableAt, u32 docs, "RST2".
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { AppendFile } from './storage.js';
 
-const MAGIC = 'RST1';
+const MAGIC = 'RST2';
 const TRAILER = 8 * 3 + 4 + 4;
+const FIELDS = 5;
+/** Fast deflate: UTF-16 Chinese text still shrinks to about 40%. */
+const LEVEL = 3;
 
-class GrowArray<T extends Uint32Array | Uint16Array | Float64Array> {
-  len = 0;
-  constructor(public arr: T, private readonly make: (n: number) => T) {}
-  push(v: number): void {
-    if (this.len === this.arr.length) {
-      const next = this.make(this.arr.length * 2);
-      next.set(this.arr);
-      this.arr = next;
-    }
-    this.arr[this.len++] = v;
-  }
-  view(): T {
-    return this.arr.subarray(0, this.len) as T;
-  }
-}
-
-function pad8(file: AppendFile): void {
-  const rem = file.bytes % 8;
-  if (rem) file.write(new Uint8Array(8 - rem));
-}
-
-/** A report's text as the store keeps it: normalised UTF-16LE plus where the original differs. */
+/** A report's text as the store keeps it: deflated normalised UTF-16LE plus where the original differs. */
 export interface PreparedText {
-  norm: Uint8Array;
+  deflated: Uint8Array;
+  chars: number;
   diffPos: Uint32Array;
   diffChar: Uint16Array;
 }
@@ -56,15 +42,39 @@ export function prepareText(text: string, norm: string): PreparedText {
       chars.push(c);
     }
   }
-  // A buffer of its own (not Buffer's shared pool), so it can be transferred between threads.
-  const bytes = new Uint8Array(norm.length * 2);
-  Buffer.from(bytes.buffer).write(norm, 'utf16le');
-  return { norm: bytes, diffPos: Uint32Array.from(pos), diffChar: Uint16Array.from(chars) };
+  const d = deflateRawSync(Buffer.from(norm, 'utf16le'), { level: LEVEL });
+  // A buffer of its own (not a shared pool), so it can be transferred between threads.
+  const deflated = new Uint8Array(d.length);
+  deflated.set(d);
+  return { deflated, chars: norm.length, diffPos: Uint32Array.from(pos), diffChar: Uint16Array.from(chars) };
+}
+
+class GrowArray<T extends Uint32Array | Uint16Array | Float64Array> {
+  len = 0;
+  constructor(
+    public arr: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.len === this.arr.length) {
+      const next = this.make(this.arr.length * 2);
+      next.set(this.arr);
+      this.arr = next;
+    }
+    this.arr[this.len++] = v;
+  }
+  bytes(): Uint8Array {
+    return new Uint8Array(this.arr.buffer, 0, this.len * this.arr.BYTES_PER_ELEMENT);
+  }
+}
+
+function pad8(file: AppendFile): void {
+  const rem = file.bytes % 8;
+  if (rem) file.write(new Uint8Array(8 - rem));
 }
 
 export class TextStoreWriter {
   private file: AppendFile;
-  private chars = 0;
   private diffPos = new GrowArray(new Uint32Array(1024), (n) => new Uint32Array(n));
   private diffChar = new GrowArray(new Uint16Array(1024), (n) => new Uint16Array(n));
   private table = new GrowArray(new Float64Array(1024), (n) => new Float64Array(n));
@@ -86,13 +96,12 @@ export class TextStoreWriter {
       this.diffPos.push(p.diffPos[i]);
       this.diffChar.push(p.diffChar[i]);
     }
-    this.file.write(p.norm);
-    const length = p.norm.length / 2;
-    this.table.push(this.chars);
-    this.table.push(length);
+    this.table.push(this.file.bytes);
+    this.table.push(p.deflated.length);
+    this.table.push(p.chars);
     this.table.push(diffStart);
     this.table.push(this.diffPos.len - diffStart);
-    this.chars += length;
+    this.file.write(p.deflated);
     this.docs++;
   }
 
@@ -101,13 +110,13 @@ export class TextStoreWriter {
     const f = this.file;
     pad8(f);
     const diffPosAt = f.bytes;
-    f.write(new Uint8Array(this.diffPos.view().buffer, 0, this.diffPos.len * 4));
+    f.write(this.diffPos.bytes());
     pad8(f);
     const diffCharAt = f.bytes;
-    f.write(new Uint8Array(this.diffChar.view().buffer, 0, this.diffChar.len * 2));
+    f.write(this.diffChar.bytes());
     pad8(f);
     const tableAt = f.bytes;
-    f.write(new Uint8Array(this.table.view().buffer, 0, this.table.len * 8));
+    f.write(this.table.bytes());
     const trailer = Buffer.alloc(TRAILER);
     trailer.writeDoubleLE(diffPosAt, 0);
     trailer.writeDoubleLE(diffCharAt, 8);
@@ -126,86 +135,108 @@ export function readWholeFile(path: string): Buffer {
   try {
     const size = fstatSync(fd).size;
     const buf = Buffer.allocUnsafeSlow(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, Math.min(size - off, 1 << 30), off);
-      if (n === 0) throw new Error(`index: ${path} ended early`);
-      off += n;
-    }
+    readFully(fd, buf, 0);
     return buf;
   } finally {
     closeSync(fd);
   }
 }
 
+function readFully(fd: number, buf: Buffer, position: number): void {
+  let off = 0;
+  while (off < buf.length) {
+    const n = readSync(fd, buf, off, Math.min(buf.length - off, 1 << 30), position + off);
+    if (n === 0) throw new Error('index: texts.bin ended early');
+    off += n;
+  }
+}
+
+/** Both forms of a report's text. */
+export interface ReportText {
+  text: string;
+  norm: string;
+}
+
 export class TextStore {
   readonly docCount: number;
-  private readonly buf: Buffer;
+  private fd: number | null;
   private readonly diffPos: Uint32Array;
   private readonly diffChar: Uint16Array;
   private readonly table: Float64Array;
+  /** The last few texts read: a hit list, then the report page of one of its hits. */
+  private readonly recent = new Map<number, ReportText>();
 
-  constructor(buf: Buffer) {
-    if (buf.length < TRAILER || buf.toString('latin1', buf.length - 4) !== MAGIC) {
-      throw new Error('index: texts.bin is damaged (bad trailer)');
-    }
-    const t = buf.length - TRAILER;
-    const diffPosAt = buf.readDoubleLE(t);
-    const diffCharAt = buf.readDoubleLE(t + 8);
-    const tableAt = buf.readDoubleLE(t + 16);
-    this.docCount = buf.readUInt32LE(t + 24);
-    this.buf = buf;
-    const ab = buf.buffer;
-    const base = buf.byteOffset;
-    this.diffPos = new Uint32Array(ab, base + diffPosAt, (diffCharAt - diffPosAt) >>> 2);
-    this.diffChar = new Uint16Array(ab, base + diffCharAt, (tableAt - diffCharAt) >>> 1);
-    this.table = new Float64Array(ab, base + tableAt, this.docCount * 4);
+  private constructor(fd: number) {
+    this.fd = fd;
+    const size = fstatSync(fd).size;
+    const trailer = Buffer.alloc(TRAILER);
+    if (size < TRAILER) throw new Error('index: texts.bin is damaged (too short)');
+    readFully(fd, trailer, size - TRAILER);
+    if (trailer.toString('latin1', 28) !== MAGIC) throw new Error('index: texts.bin is damaged (bad trailer)');
+    const diffPosAt = trailer.readDoubleLE(0);
+    const diffCharAt = trailer.readDoubleLE(8);
+    const tableAt = trailer.readDoubleLE(16);
+    this.docCount = trailer.readUInt32LE(24);
+    const meta = Buffer.allocUnsafeSlow(size - TRAILER - diffPosAt);
+    readFully(fd, meta, diffPosAt);
+    const ab = meta.buffer;
+    const base = meta.byteOffset;
+    this.diffPos = new Uint32Array(ab, base, (diffCharAt - diffPosAt) >>> 2);
+    this.diffChar = new Uint16Array(ab, base + (diffCharAt - diffPosAt), (tableAt - diffCharAt) >>> 1);
+    this.table = new Float64Array(ab, base + (tableAt - diffPosAt), this.docCount * FIELDS);
   }
 
-  static load(path: string): TextStore {
-    return new TextStore(readWholeFile(path));
+  /** Opens the store; texts are read on demand. Close it when the snapshot is retired. */
+  static open(path: string): TextStore {
+    const fd = openSync(path, 'r');
+    try {
+      return new TextStore(fd);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
   }
 
   length(doc: number): number {
-    return this.table[doc * 4 + 1];
+    return this.table[doc * FIELDS + 2];
   }
 
-  /** Total characters of all reports. */
-  totalChars(): number {
-    const n = this.docCount;
-    return n === 0 ? 0 : this.table[(n - 1) * 4] + this.table[(n - 1) * 4 + 1];
+  /** The original text (as ingested) and its normalised form. */
+  read(doc: number): ReportText {
+    const hit = this.recent.get(doc);
+    if (hit) return hit;
+    if (this.fd === null) throw new Error('index: the text store was closed');
+    const t = doc * FIELDS;
+    const blob = Buffer.allocUnsafe(this.table[t + 1]);
+    readFully(this.fd, blob, this.table[t]);
+    const normBytes = inflateRawSync(blob);
+    const norm = normBytes.toString('utf16le');
+    const diffStart = this.table[t + 3];
+    const diffCount = this.table[t + 4];
+    let text = norm;
+    if (diffCount > 0) {
+      const units = new Uint16Array(normBytes.buffer.slice(normBytes.byteOffset, normBytes.byteOffset + normBytes.byteLength));
+      for (let i = diffStart; i < diffStart + diffCount; i++) units[this.diffPos[i]] = this.diffChar[i];
+      text = Buffer.from(units.buffer).toString('utf16le');
+    }
+    const r = { text, norm };
+    this.recent.set(doc, r);
+    if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value!);
+    return r;
   }
 
   normText(doc: number): string {
-    const start = this.table[doc * 4] * 2;
-    return this.buf.toString('utf16le', start, start + this.table[doc * 4 + 1] * 2);
+    return this.read(doc).norm;
   }
 
-  /** The cleaned text as ingested (normalised text with the differences put back). */
+  /** The cleaned text as ingested. */
   originalText(doc: number): string {
-    const start = this.table[doc * 4] * 2;
-    const len = this.table[doc * 4 + 1];
-    const diffStart = this.table[doc * 4 + 2];
-    const diffCount = this.table[doc * 4 + 3];
-    const units = new Uint16Array(len);
-    new Uint8Array(units.buffer).set(this.buf.subarray(start, start + len * 2));
-    for (let i = diffStart; i < diffStart + diffCount; i++) units[this.diffPos[i]] = this.diffChar[i];
-    return Buffer.from(units.buffer).toString('utf16le');
+    return this.read(doc).text;
   }
 
-  /**
-   * Whether the normalised text of `doc` contains `needle` (UTF-16LE bytes).
-   * Byte search can match across a character boundary, so odd offsets are skipped.
-   */
-  contains(doc: number, needle: Buffer): boolean {
-    const start = this.table[doc * 4] * 2;
-    const hay = this.buf.subarray(start, start + this.table[doc * 4 + 1] * 2);
-    let from = 0;
-    for (;;) {
-      const at = hay.indexOf(needle, from);
-      if (at < 0) return false;
-      if ((at & 1) === 0) return true;
-      from = at + 1;
-    }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.recent.clear();
   }
 }

@@ -40,4 +40,6 @@ export interface Engine {
   getReport(id: string): StoredReport | null;
   /** The report split into paragraphs, with the matches of `q` highlighted when given. */
   viewReport(id: string, q?: string): ReportView | null;
+  /** Releases open files; the snapshot must not be used afterwards. */
+  close(): void;
 }

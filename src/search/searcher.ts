@@ -245,8 +245,8 @@ export class Searcher implements Engine {
 
   private hit(doc: number, score: number, terms: string[]): SearchHit {
     const r = this.records[doc];
-    const text = this.texts.originalText(doc);
-    const { passages, matchCount } = bestPassages(text, this.texts.normText(doc), terms);
+    const { text, norm } = this.texts.read(doc);
+    const { passages, matchCount } = bestPassages(text, norm, terms);
     return {
       id: r.id,
       title: r.title,
@@ -258,6 +258,11 @@ export class Searcher implements Engine {
       matchCount,
       passages,
     };
+  }
+
+  /** Releases the snapshot's open files (after the server has swapped in a newer one). */
+  close(): void {
+    this.texts.close();
   }
 
   getReport(id: string): StoredReport | null {
@@ -280,7 +285,7 @@ export class Searcher implements Engine {
         if (!(err instanceof QueryError)) throw err;
       }
     }
-    const paragraphs = highlightParagraphs(report.text, this.texts.normText(doc), terms);
+    const paragraphs = highlightParagraphs(report.text, this.texts.read(doc).norm, terms);
     return { report, paragraphs, matchCount: paragraphs.reduce((n, p) => n + p.matches, 0) };
   }
 }

@@ -14,27 +14,18 @@ describe('TextStore', () => {
         const w = new TextStoreWriter(path);
         for (const t of texts) w.add(t, normalize(t));
         w.close();
-        const store = TextStore.load(path);
+        const store = TextStore.open(path);
         expect(store.docCount).toBe(texts.length);
-        texts.forEach((t, i) => {
-          expect(store.originalText(i)).toBe(t);
-          expect(store.normText(i)).toBe(normalize(t));
-        });
+        // Backwards, so the reads do not come from the store's recent-texts cache in order.
+        for (let i = texts.length - 1; i >= 0; i--) {
+          expect(store.originalText(i)).toBe(texts[i]);
+          expect(store.normText(i)).toBe(normalize(texts[i]));
+          expect(store.length(i)).toBe(texts[i].length);
+        }
+        store.close();
       }),
       { numRuns: 30 },
     );
   });
 
-  it('contains() never matches across a character boundary', () => {
-    // '\u4e2d\u6587' is bytes 2d 4e 87 65; the needle '\u874e' (bytes 4e 87) sits at an odd offset.
-    const path = join(mkdtempSync(join(tmpdir(), 'rs-texts-')), 'texts.bin');
-    const w = new TextStoreWriter(path);
-    w.add('中文', '中文');
-    w.add('蝎', '蝎');
-    w.close();
-    const store = TextStore.load(path);
-    expect(store.contains(0, Buffer.from('\u874e', 'utf16le'))).toBe(false);
-    expect(store.contains(1, Buffer.from('\u874e', 'utf16le'))).toBe(true);
-    expect(store.contains(0, Buffer.from('文', 'utf16le'))).toBe(true);
-  });
 });
