@@ -138,8 +138,12 @@ export const MAX_DOCS = DOC_SPAN;
 const BUCKETS = 256 + 4096;
 const bucketOf = (key: number) => (key < 0x10000 ? key >>> 8 : 256 + (key >>> 20));
 
-/** Reads a varint at `p`; returns [value, next position]. */
-function readVarint(buf: Uint8Array, p: number): [number, number] {
+/**
+ * Reads a varint at `p`: returns the value and leaves the next position in
+ * `varintEnd` (no array per call: this runs once per posting on hot paths).
+ */
+let varintEnd = 0;
+function readVarint(buf: Uint8Array, p: number): number {
   let b = buf[p++];
   let v = b & 0x7f;
   let shift = 7;
@@ -148,7 +152,8 @@ function readVarint(buf: Uint8Array, p: number): [number, number] {
     v += (b & 0x7f) * 2 ** shift;
     shift += 7;
   }
-  return [v, p];
+  varintEnd = p;
+  return v;
 }
 
 /**
@@ -221,10 +226,9 @@ export class PostingsBuilder {
             // This report's next block is this key's: blocks are in key order.
             const src = this.docPositions[doc];
             const at = cursor[doc];
-            const [len, body] = readVarint(src, at);
-            const end = body + len;
-            positions.set(src.subarray(at, end), posLen);
-            posLen += end - at;
+            const end = readVarint(src, at) + varintEnd;
+            // Blocks are mostly a few bytes: a loop beats allocating a subarray for set().
+            for (let j = at; j < end; j++) positions[posLen++] = src[j];
             cursor[doc] = end;
           }
           last = doc;
@@ -275,15 +279,15 @@ class PositionCursor {
   private advance(first: boolean): boolean {
     if (!first) {
       // Skip the current document's block.
-      const [len, body] = readVarint(this.positions, this.block);
-      this.block = body + len;
+      const len = readVarint(this.positions, this.block);
+      this.block = varintEnd + len;
     }
     if (this.p >= this.end) {
       this.doc = Infinity;
       return false;
     }
-    const [delta, next] = readVarint(this.lists, this.p);
-    this.p = next;
+    const delta = readVarint(this.lists, this.p);
+    this.p = varintEnd;
     this.doc += delta + 1;
     return true;
   }
@@ -296,13 +300,14 @@ class PositionCursor {
 
   /** An upper bound of the current document's positions (its block's bytes). */
   bound(): number {
-    return readVarint(this.positions, this.block)[0];
+    return readVarint(this.positions, this.block);
   }
 
   /** Decodes the current document's positions into `out` (≥ bound() long); returns how many. */
   read(out: Int32Array): number {
     const buf = this.positions;
-    let [len, p] = readVarint(buf, this.block);
+    const len = readVarint(buf, this.block);
+    let p = varintEnd;
     const end = p + len;
     let n = 0;
     let pos = 0;
