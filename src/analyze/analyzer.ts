@@ -54,6 +54,14 @@ function normTable(): Uint16Array {
       if (s.length === 1) t[cu] = s.charCodeAt(0);
     }
   }
+  // Close the map under itself, so normalising twice changes nothing: an
+  // enclosed ideograph (㊖) folds by NFKC to a Traditional character (財) that
+  // the Traditional → Simplified step must then take to 财.
+  for (let cu = 0; cu < 0x10000; cu++) {
+    let v = t[cu];
+    for (let i = 0; i < 4 && t[v] !== v; i++) v = t[v];
+    t[cu] = v;
+  }
   table = t;
   return t;
 }

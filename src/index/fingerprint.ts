@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 
 /**
  * Hash of every file's path, size and modification time under the data folder
- * (sidecars and the user dictionary included): cheap enough to check at every
+ * (sidecars and the user dictionary included, hidden files not): cheap enough to check at every
  * start, and it changes whenever a file is added, removed or touched.
  */
 export async function statFingerprint(dataDir: string): Promise<string> {
@@ -18,6 +18,8 @@ export async function statFingerprint(dataDir: string): Promise<string> {
       return;
     }
     for (const e of entries) {
+      // Hidden files (.DS_Store, .git) are not reports and must not trigger a rebuild.
+      if (e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
       else {

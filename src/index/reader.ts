@@ -85,7 +85,9 @@ export async function staleReason(dataDir: string, indexDir: string): Promise<st
     return '索引不完整';
   }
   if (manifest.formatVersion !== FORMAT_VERSION) return '索引格式版本已变化';
-  if (manifest.analyzer !== analyzerFingerprint() && !manifest.hasUserDict) return '分词器已变化';
+  // The fingerprint covers the user dictionary: compare with the one the index was built with.
+  if (manifest.hasUserDict) loadUserDictionary(join(genDir, USERDICT_FILE));
+  if (manifest.analyzer !== analyzerFingerprint()) return '分词器已变化';
   if (manifest.statFingerprint !== (await statFingerprint(dataDir))) return '数据文件夹有变化';
   return null;
 }

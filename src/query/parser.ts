@@ -1,7 +1,7 @@
 /**
  * The query parser: a user string → a query tree (src/types.ts `QueryNode`).
  *
- * Syntax (user documentation in Chinese: docs/query-syntax.md):
+ * Syntax (user documentation in Chinese: README.md, 查询语法):
  *
  * | input                         | tree                                             |
  * |-------------------------------|--------------------------------------------------|

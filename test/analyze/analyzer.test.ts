@@ -33,6 +33,14 @@ describe('normalize', () => {
     for (const t of realTexts) expect(normalize(t).length).toBe(t.length);
   });
 
+  it('is idempotent on every BMP code unit (㊖ → 財 → 财 in one step)', () => {
+    expect(normalize('㊖')).toBe('财');
+    for (let cu = 0; cu < 0x10000; cu++) {
+      const ch = String.fromCharCode(cu);
+      expect(normalize(normalize(ch))).toBe(normalize(ch));
+    }
+  });
+
   it('is idempotent', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), (s) => normalize(normalize(s)) === normalize(s)));
   });
