@@ -155,6 +155,9 @@ const WORDISH = /[\p{L}\p{N}]/u;
 
 /** Whether a token is a word worth indexing (has a letter or a digit). */
 export function isIndexable(term: string): boolean {
+  // Fast path for the common case, a word starting with a CJK ideograph (runs once per token).
+  const c = term.charCodeAt(0);
+  if (c >= 0x4e00 && c <= 0x9fff) return true;
   return WORDISH.test(term);
 }
 

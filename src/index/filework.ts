@@ -79,18 +79,22 @@ interface CacheEntry {
   counts: PackedCounts[];
 }
 
-function packCounts(title: string, text: string): PackedCounts {
+/** A report's counted words, as the cache keeps them and as ids for the builder. */
+function countWords(title: string, norm: string): { packed: PackedCounts; ids: WordIds } {
   const t = countTerms(words(normalize(title)));
-  const b = countTerms(words(normalize(text)));
-  return { title: t.terms.join('\n'), titleFreqs: Array.from(t.freqs), body: b.terms.join('\n'), bodyFreqs: Array.from(b.freqs) };
+  const b = countTerms(words(norm));
+  return {
+    packed: { title: t.terms.join('\n'), titleFreqs: Array.from(t.freqs), body: b.terms.join('\n'), bodyFreqs: Array.from(b.freqs) },
+    ids: { title: termIds(t.terms), titleFreqs: Uint32Array.from(t.freqs), body: termIds(b.terms), bodyFreqs: Uint32Array.from(b.freqs) },
+  };
 }
 
 /** This thread's term dictionary: ids are handed out in order, new terms reported with each result. */
 const dictionary = { id: threadId, build: '', ids: new Map<string, number>(), added: [] as string[] };
 
-function termIds(packed: string): Uint32Array {
+function termIds(packed: string | string[]): Uint32Array {
   if (!packed) return new Uint32Array(0);
-  const terms = packed.split('\n');
+  const terms = typeof packed === 'string' ? packed.split('\n') : packed;
   const out = new Uint32Array(terms.length);
   for (let i = 0; i < terms.length; i++) {
     let id = dictionary.ids.get(terms[i]);
@@ -134,22 +138,30 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   const cachePath = task.cacheDir ? join(task.cacheDir, `${cacheKey}.json.z`) : null;
 
   let entry: CacheEntry | null = null;
-  let fromCache = false;
   if (cachePath) {
     try {
       entry = JSON.parse((await inflate(await readFile(cachePath))).toString('utf8')) as CacheEntry;
-      fromCache = true;
     } catch {
       entry = null; // missing or damaged: recompute
     }
   }
-  if (!entry) {
+  const fromCache = entry !== null;
+  let analyzed: AnalyzedText[];
+  if (entry) {
+    analyzed = entry.docs.map((d, i): AnalyzedText => {
+      const norm = normalize(d.text);
+      return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm) };
+    });
+  } else {
     const r = await ingestFile(task.dataDir, task.file);
-    entry = {
-      docs: r.docs,
-      skipped: r.skipped,
-      counts: r.docs.map((d) => packCounts(d.title, d.text)),
-    };
+    const counts: PackedCounts[] = [];
+    analyzed = r.docs.map((d): AnalyzedText => {
+      const norm = normalize(d.text);
+      const w = countWords(d.title, norm);
+      counts.push(w.packed);
+      return { words: w.ids, grams: analyzeGrams(norm), text: prepareText(d.text, norm) };
+    });
+    entry = { docs: r.docs, skipped: r.skipped, counts };
     if (cachePath) {
       await mkdir(task.cacheDir!, { recursive: true });
       const tmp = `${cachePath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -157,10 +169,6 @@ export async function processFile(task: FileTask): Promise<FileResult> {
       await rename(tmp, cachePath);
     }
   }
-  const analyzed = entry.docs.map((d, i): AnalyzedText => {
-    const norm = normalize(d.text);
-    return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm) };
-  });
   const newTerms = dictionary.added;
   dictionary.added = [];
   return { docs: entry.docs, skipped: entry.skipped, analyzed, dictionary: dictionary.id, newTerms, cacheKey, fromCache };
