@@ -19,7 +19,7 @@
  *   the bigram in that document's normalised text, delta-encoded varints.
  */
 import { Bitset } from './bitset.js';
-import { VarintList } from './varint.js';
+import { readVarint, varintAt, VarintList } from './varint.js';
 
 /** '\n' separates paragraphs: no query term contains it, so no gram crosses it. */
 const NEWLINE = 10;
@@ -30,28 +30,11 @@ export function bigramKey(hi: number, lo: number): number {
 }
 
 /**
- * Distinct gram keys of a normalised text, sorted ascending.
- * Unigrams of every code unit, bigrams of every adjacent pair inside a paragraph.
+ * Distinct gram keys of a normalised text, sorted ascending: unigrams of every
+ * code unit, bigrams of every adjacent pair inside a paragraph.
  */
 export function gramKeys(normText: string): Uint32Array {
-  const n = normText.length;
-  const all = new Uint32Array(2 * n);
-  let m = 0;
-  let prev = -1;
-  for (let i = 0; i < n; i++) {
-    const c = normText.charCodeAt(i);
-    if (c === NEWLINE || c === 0) {
-      prev = -1;
-      continue;
-    }
-    all[m++] = c;
-    if (prev > 0) all[m++] = ((prev << 16) | c) >>> 0;
-    prev = c;
-  }
-  const keys = all.subarray(0, m).sort();
-  let k = 0;
-  for (let i = 0; i < m; i++) if (i === 0 || keys[i] !== keys[i - 1]) keys[k++] = keys[i];
-  return keys.slice(0, k);
+  return analyzeGrams(normText).keys;
 }
 
 /** Positions within one report are packed with their key into a double while sorting. */
@@ -139,24 +122,6 @@ const BUCKETS = 256 + 4096;
 const bucketOf = (key: number) => (key < 0x10000 ? key >>> 8 : 256 + (key >>> 20));
 
 /**
- * Reads a varint at `p`: returns the value and leaves the next position in
- * `varintEnd` (no array per call: this runs once per posting on hot paths).
- */
-let varintEnd = 0;
-function readVarint(buf: Uint8Array, p: number): number {
-  let b = buf[p++];
-  let v = b & 0x7f;
-  let shift = 7;
-  while (b & 0x80) {
-    b = buf[p++];
-    v += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  }
-  varintEnd = p;
-  return v;
-}
-
-/**
  * Accumulates (key, doc) pairs and each report's position blocks, and turns
  * them into postings at the end.
  *
@@ -226,7 +191,7 @@ export class PostingsBuilder {
             // This report's next block is this key's: blocks are in key order.
             const src = this.docPositions[doc];
             const at = cursor[doc];
-            const end = readVarint(src, at) + varintEnd;
+            const end = readVarint(src, at) + varintAt.end;
             // Blocks are mostly a few bytes: a loop beats allocating a subarray for set().
             for (let j = at; j < end; j++) positions[posLen++] = src[j];
             cursor[doc] = end;
@@ -280,14 +245,14 @@ class PositionCursor {
     if (!first) {
       // Skip the current document's block.
       const len = readVarint(this.positions, this.block);
-      this.block = varintEnd + len;
+      this.block = varintAt.end + len;
     }
     if (this.p >= this.end) {
       this.doc = Infinity;
       return false;
     }
     const delta = readVarint(this.lists, this.p);
-    this.p = varintEnd;
+    this.p = varintAt.end;
     this.doc += delta + 1;
     return true;
   }
@@ -307,20 +272,13 @@ class PositionCursor {
   read(out: Int32Array): number {
     const buf = this.positions;
     const len = readVarint(buf, this.block);
-    let p = varintEnd;
+    let p = varintAt.end;
     const end = p + len;
     let n = 0;
     let pos = 0;
     while (p < end) {
-      let b = buf[p++];
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b & 0x80) {
-        b = buf[p++];
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
-      pos += v;
+      pos += readVarint(buf, p);
+      p = varintAt.end;
       out[n++] = pos;
     }
     return n;
@@ -388,15 +346,8 @@ export class GramPostings {
     const end = this.offsets[i + 1];
     let doc = -1;
     while (p < end) {
-      let b = lists[p++];
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b & 0x80) {
-        b = lists[p++];
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
-      doc += v + 1;
+      doc += readVarint(lists, p) + 1;
+      p = varintAt.end;
       words[doc >>> 5] |= 1 << (doc & 31);
     }
   }

@@ -1,3 +1,23 @@
+/**
+ * Where the last `readVarint` stopped. A shared slot instead of a returned
+ * pair, so decoding allocates nothing: it runs once per posting on hot paths.
+ */
+export const varintAt = { end: 0 };
+
+/** Reads the LEB128 varint at `p`; the position after it is left in `varintAt.end`. */
+export function readVarint(buf: Uint8Array, p: number): number {
+  let b = buf[p++];
+  let v = b & 0x7f;
+  let shift = 7;
+  while (b & 0x80) {
+    b = buf[p++];
+    v += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  varintAt.end = p;
+  return v;
+}
+
 /** A growable list of unsigned integers stored as LEB128 varints: postings lists that stay near their final size while built. */
 export class VarintList {
   buf = new Uint8Array(8);
@@ -35,14 +55,8 @@ export class VarintList {
     let p = 0;
     let first = -1;
     while (p < this.len) {
-      let b = buf[p++];
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b & 0x80) {
-        b = buf[p++];
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
+      const v = readVarint(buf, p);
+      p = varintAt.end;
       if (first < 0) first = v;
       else {
         fn(first, v);
