@@ -30,6 +30,12 @@ import { currentGeneration } from './storage.js';
 import { readWholeFile, TextStore } from './textstore.js';
 import { WordIndex } from './wordindex.js';
 
+/** Reads a file asynchronously, or in chunks where fs.readFile stops (2 GiB). */
+async function readLarge(path: string): Promise<Buffer> {
+  const { size } = await stat(path);
+  return size < 2 ** 31 - 1 ? readFile(path) : readWholeFile(path);
+}
+
 /** How long a replaced snapshot stays open for requests still using it. */
 const RETIRE_AFTER_MS = 60_000;
 
@@ -46,17 +52,23 @@ export async function openIndex(indexDir: string): Promise<Engine> {
   const genDir = await currentGeneration(indexDir);
   if (!genDir) throw new IndexError(`索引：${indexDir} 中还没有索引——请先运行 npm run index`);
   const manifest = await readManifest(genDir);
-  if (manifest.hasUserDict) loadUserDictionary(join(genDir, USERDICT_FILE));
-  checkManifest(manifest, analyzerFingerprint());
+  if (manifest.formatVersion !== FORMAT_VERSION) checkManifest(manifest, manifest.analyzer);
   for (const [name, bytes] of Object.entries(manifest.files)) {
     const s = await stat(join(genDir, name)).catch(() => null);
     if (!s || s.size !== bytes) {
       throw new IndexError(`索引：文件 ${name} 缺失或大小不符（索引已损坏）——请运行 npm run index 重新建立索引`);
     }
   }
-  const records = JSON.parse(await readFile(join(genDir, DOCS_FILE), 'utf8')) as DocRecord[];
+  // Start reading the big files on the thread pool, then load jieba (synchronous,
+  // about a second) for the analyzer check while they arrive: cold start pays once.
+  const reads = Promise.all([readLarge(join(genDir, GRAMS_FILE)), readLarge(join(genDir, POSITIONS_FILE)), readFile(join(genDir, DOCS_FILE), 'utf8')]);
+  reads.catch(() => undefined); // awaited below; keep an early failure from going unhandled meanwhile
+  if (manifest.hasUserDict) loadUserDictionary(join(genDir, USERDICT_FILE));
+  checkManifest(manifest, analyzerFingerprint());
+  const [gramsBuf, positionsBuf, docsJson] = await reads;
+  const records = JSON.parse(docsJson) as DocRecord[];
   const texts = TextStore.open(join(genDir, TEXTS_FILE));
-  const grams = new GramPostings(readWholeFile(join(genDir, GRAMS_FILE)), readWholeFile(join(genDir, POSITIONS_FILE)));
+  const grams = new GramPostings(gramsBuf, positionsBuf);
   const words = new WordIndex(genDir, manifest.wordShards, records.length);
   return new Searcher({
     info: {
