@@ -263,25 +263,24 @@ class PositionCursor {
     return this.doc === target;
   }
 
-  /** An upper bound of the current document's positions (its block's bytes). */
-  bound(): number {
-    return readVarint(this.positions, this.block);
+  private pos = 0;
+  private posEnd = 0;
+  private value = 0;
+
+  /** Starts streaming the current document's positions. */
+  begin(): void {
+    const len = readVarint(this.positions, this.block);
+    this.pos = varintAt.end;
+    this.posEnd = this.pos + len;
+    this.value = 0;
   }
 
-  /** Decodes the current document's positions into `out` (≥ bound() long); returns how many. */
-  read(out: Int32Array): number {
-    const buf = this.positions;
-    const len = readVarint(buf, this.block);
-    let p = varintAt.end;
-    const end = p + len;
-    let n = 0;
-    let pos = 0;
-    while (p < end) {
-      pos += readVarint(buf, p);
-      p = varintAt.end;
-      out[n++] = pos;
-    }
-    return n;
+  /** The next position of the stream, or -1 at its end (decoded lazily: a match stops early). */
+  next(): number {
+    if (this.pos >= this.posEnd) return -1;
+    this.value += readVarint(this.positions, this.pos);
+    this.pos = varintAt.end;
+    return this.value;
   }
 }
 
@@ -294,7 +293,7 @@ export class GramPostings {
   private readonly posStart: Float64Array;
   private readonly lists: Uint8Array;
   private readonly positions: Uint8Array;
-  private scratch: Int32Array[] = [];
+  private vals = new Float64Array(8);
 
   constructor(gramsBuf: Buffer, positionsBuf: Buffer) {
     if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new Error('index: grams.bin is damaged (bad magic)');
@@ -375,12 +374,6 @@ export class GramPostings {
     return new PositionCursor(this.lists, this.positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
   }
 
-  private buffer(slot: number, size: number): Int32Array {
-    let b = this.scratch[slot];
-    if (!b || b.length < size) this.scratch[slot] = b = new Int32Array(Math.max(size, 1024));
-    return b;
-  }
-
   /**
    * Keeps in `candidates` only the reports whose text contains `term` (three
    * or more code units): its bigrams at offsets 0, 2, 4 … and length − 2 cover
@@ -409,30 +402,33 @@ export class GramPostings {
     }
   }
 
+  /**
+   * Whether the bigrams stand at p + offset for some p in `doc`: a leapfrog
+   * join over the position streams, each shifted by its offset, that stops at
+   * the first p where all agree (most positions are never decoded).
+   */
   private phraseIn(doc: number, offsets: number[], cursors: PositionCursor[]): boolean {
-    for (const c of cursors) if (!c.seek(doc)) return false;
-    // Start from the first bigram's positions; keep those where every other bigram follows.
-    const live = this.buffer(0, cursors[0].bound());
-    let n = cursors[0].read(live);
-    for (let j = 1; j < cursors.length && n > 0; j++) {
-      const other = this.buffer(1, cursors[j].bound());
-      const m = cursors[j].read(other);
-      const o = offsets[j];
-      let a = 0;
-      let b = 0;
-      let kept = 0;
-      while (a < n && b < m) {
-        const want = live[a] + o;
-        if (other[b] < want) b++;
-        else if (other[b] > want) a++;
-        else {
-          live[kept++] = live[a];
-          a++;
-          b++;
-        }
-      }
-      n = kept;
+    const vals = this.vals.length >= cursors.length ? this.vals : (this.vals = new Float64Array(cursors.length));
+    for (let j = 0; j < cursors.length; j++) {
+      if (!cursors[j].seek(doc)) return false;
+      cursors[j].begin();
+      const v = cursors[j].next();
+      if (v < 0) return false;
+      vals[j] = v - offsets[j];
     }
-    return n > 0;
+    for (;;) {
+      let target = vals[0];
+      for (let j = 1; j < cursors.length; j++) if (vals[j] > target) target = vals[j];
+      let agree = true;
+      for (let j = 0; j < cursors.length; j++) {
+        while (vals[j] < target) {
+          const v = cursors[j].next();
+          if (v < 0) return false;
+          vals[j] = v - offsets[j];
+        }
+        if (vals[j] !== target) agree = false;
+      }
+      if (agree) return true;
+    }
   }
 }

@@ -182,6 +182,7 @@ export class WordIndexBuilder {
 
 export class WordIndex {
   private readonly loaded = new Map<number, MiniSearch<WordDoc>>();
+  private lengths: Float64Array[] | null = null;
 
   constructor(
     private readonly dir: string,
@@ -203,36 +204,70 @@ export class WordIndex {
     for (let k = 0; k < this.shardCount; k++) this.shard(k);
   }
 
+  /** Field lengths per report (the same in every shard), as typed arrays for the scoring loop. */
+  private fieldLengths(ms: MiniSearchInternals): Float64Array[] {
+    if (!this.lengths) {
+      const lengths = [new Float64Array(this.docCount), new Float64Array(this.docCount)];
+      for (const [doc, l] of ms._fieldLength) {
+        lengths[0][doc] = l[0];
+        lengths[1][doc] = l[1];
+      }
+      this.lengths = lengths;
+    }
+    return this.lengths;
+  }
+
   /**
-   * BM25 scores of every report for these words (OR), as one MiniSearch would
-   * compute them in `search`: per word and field, BM25 (k 1.2, b 0.7, d 0.5)
-   * times the field's boost, summed, times the number of words matched.
+   * BM25 scores of `docs` for these words (OR), as one MiniSearch would compute
+   * them in `search`: per word and field, BM25 (k 1.2, b 0.7, d 0.5) times the
+   * field's boost, summed, times the number of words matched. Reports outside
+   * `docs` score 0.
    *
    * It reads the shard's term data the way MiniSearch's own `termResults`
    * does instead of calling `search`, which builds a result object per
-   * matching report and sorts them all — most of the time of a query for a
-   * common word. A test checks the scores against `search`.
+   * matching report and sorts them all; and it visits only the given reports
+   * when they are fewer than the word's postings (a filtered query). A test
+   * checks the scores against `search`.
    */
-  scores(words: string[]): Float64Array {
+  scores(words: string[], docs: ArrayLike<number> | null = null): Float64Array {
     const raw = new Float64Array(this.docCount);
     const matched = new Uint16Array(this.docCount);
+    const stamp = new Uint32Array(this.docCount);
+    let inDocs: Uint8Array | null = null;
+    if (docs) {
+      inDocs = new Uint8Array(this.docCount);
+      for (let i = 0; i < docs.length; i++) inDocs[docs[i]] = 1;
+    }
     const boosts = [TITLE_BOOST, 1];
-    for (const w of new Set(words)) {
-      const ms = this.shard(shardOf(w, this.shardCount)) as unknown as MiniSearchInternals;
-      const data = ms._index.get(w);
+    let w = 0;
+    for (const word of new Set(words)) {
+      w++;
+      const ms = this.shard(shardOf(word, this.shardCount)) as unknown as MiniSearchInternals;
+      const data = ms._index.get(word);
       if (!data) continue;
-      const seen = new Set<number>();
-      for (const [fieldId, docs] of data) {
+      const lengths = this.fieldLengths(ms);
+      for (const [fieldId, postings] of data) {
         const avg = ms._avgFieldLength[fieldId];
-        const df = docs.size;
+        const df = postings.size;
         const idf = Math.log(1 + (ms._documentCount - df + 0.5) / (df + 0.5));
-        for (const [doc, tf] of docs) {
-          const len = ms._fieldLength.get(doc)![fieldId];
-          raw[doc] += boosts[fieldId] * idf * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len) / avg)));
-          seen.add(doc);
+        const weight = boosts[fieldId] * idf;
+        const len = lengths[fieldId];
+        const add = (doc: number, tf: number) => {
+          raw[doc] += weight * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len[doc]) / avg)));
+          if (stamp[doc] !== w) {
+            stamp[doc] = w;
+            matched[doc]++;
+          }
+        };
+        if (docs && docs.length < df) {
+          for (let i = 0; i < docs.length; i++) {
+            const tf = postings.get(docs[i]);
+            if (tf !== undefined) add(docs[i], tf);
+          }
+        } else {
+          for (const [doc, tf] of postings) if (!inDocs || inDocs[doc]) add(doc, tf);
         }
       }
-      for (const doc of seen) matched[doc]++;
     }
     for (let i = 0; i < raw.length; i++) raw[i] *= matched[i];
     return raw;

@@ -17,6 +17,7 @@ export class RegionTable {
   /** Path strings by id. */
   readonly paths: string[] = [];
   private readonly ids = new Map<string, number>();
+  private readonly sets = new Map<number, Bitset>();
   /** levels[d][doc] = id of the doc's path prefix of length d + 1, or -1. */
   readonly levels: Int32Array[];
 
@@ -49,8 +50,15 @@ export class RegionTable {
       const segs = p.split('/').filter(Boolean);
       const id = this.ids.get(segs.join('/'));
       if (id === undefined || segs.length === 0 || segs.length > MAX_DEPTH) continue;
-      const level = this.levels[segs.length - 1];
-      for (let doc = 0; doc < n; doc++) if (level[doc] === id) out.add(doc);
+      let set = this.sets.get(id);
+      if (!set) {
+        // One scan per region and snapshot; after that a filter is an OR of cached sets.
+        set = new Bitset(n);
+        const level = this.levels[segs.length - 1];
+        for (let doc = 0; doc < n; doc++) if (level[doc] === id) set.add(doc);
+        this.sets.set(id, set);
+      }
+      out.or(set);
     }
     return out;
   }

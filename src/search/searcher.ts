@@ -94,6 +94,7 @@ export class Searcher implements Engine {
   private readonly byId = new Map<string, number>();
   private readonly years: Int32Array;
   private readonly dates: Int32Array;
+  private readonly yearSets = new Map<number, Bitset>();
 
   constructor(parts: SnapshotParts) {
     this.info = parts.info;
@@ -205,10 +206,18 @@ export class Searcher implements Engine {
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-Hans-CN'));
   }
 
+  /** Reports of any of these years (one cached set per year: a filter costs an OR, not a scan). */
   private yearFilter(years: number[]): Bitset {
-    const want = new Set(years);
     const out = new Bitset(this.size);
-    for (let doc = 0; doc < this.size; doc++) if (want.has(this.years[doc])) out.add(doc);
+    for (const y of new Set(years)) {
+      let set = this.yearSets.get(y);
+      if (!set) {
+        set = new Bitset(this.size);
+        for (let doc = 0; doc < this.size; doc++) if (this.years[doc] === y) set.add(doc);
+        this.yearSets.set(y, set);
+      }
+      out.or(set);
+    }
     return out;
   }
 
@@ -219,7 +228,7 @@ export class Searcher implements Engine {
   private rank(parsed: ParsedQuery, hits: number[], sort: SortOrder): Float64Array | null {
     if (sort !== 'relevance' || parsed.positiveTerms.length === 0 || hits.length === 0) return null;
     const queryWords = parsed.positiveTerms.flatMap((t) => words(t.text));
-    const scores = this.words.scores(queryWords);
+    const scores = this.words.scores(queryWords, hits);
     const body = parsed.positiveTerms.filter((t) => t.field === 'body');
     if (body.length > 1) {
       const hitSet = new Bitset(this.size);

@@ -60,6 +60,10 @@ describe('WordIndexBuilder', () => {
       const expected = new Float64Array(docs.length);
       for (const r of reference.search({ queries: q, combineWith: 'OR' })) expected[r.id] = r.score;
       for (let d = 0; d < docs.length; d++) expect(scores[d]).toBeCloseTo(expected[d], 9);
+      // Restricted to some reports (a filtered query): the same scores there, 0 elsewhere.
+      const some = [0, 3, 7, 11, 20, 35].filter((d) => d < docs.length);
+      const restricted = index.scores(q, some);
+      for (let d = 0; d < docs.length; d++) expect(restricted[d]).toBeCloseTo(some.includes(d) ? expected[d] : 0, 9);
     }
   });
 });
