@@ -81,11 +81,6 @@ export function normalize(text: string): string {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf16le');
 }
 
-/** Normalised text as UTF-16LE bytes (what the index stores for verification). */
-export function normalizeToUtf16(text: string): Buffer {
-  return Buffer.from(normalize(text), 'utf16le');
-}
-
 let userDictHash = 'none';
 let loaded = false;
 

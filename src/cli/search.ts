@@ -7,7 +7,7 @@ const unescapeHtml = (s: string) =>
   s.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
 
 /** Passage HTML for a terminal: marks become reverse video, entities plain characters. */
-export function passageToTerminal(html: string, color: boolean): string {
+function passageToTerminal(html: string, color: boolean): string {
   const marked = html.replace(/<mark>/g, color ? '\x1b[7m' : '【').replace(/<\/mark>/g, color ? '\x1b[27m' : '】');
   return unescapeHtml(marked);
 }

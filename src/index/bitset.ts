@@ -66,12 +66,6 @@ export class Bitset {
     return c;
   }
 
-  isEmpty(): boolean {
-    const w = this.words;
-    for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-    return true;
-  }
-
   /** Member ids in increasing order. */
   toArray(): Uint32Array {
     const out = new Uint32Array(this.count());

@@ -115,7 +115,6 @@ export function termKeys(term: string): number[] {
 /** Documents per index are limited so that (key, doc) packs exactly into a double. */
 const DOC_BITS = 21;
 const DOC_SPAN = 2 ** DOC_BITS;
-export const MAX_DOCS = DOC_SPAN;
 
 /** Buckets in key order: unigrams by their high byte, bigrams by their top 12 bits. */
 const BUCKETS = 256 + 4096;

@@ -104,11 +104,6 @@ export async function staleReason(dataDir: string, indexDir: string): Promise<st
   return null;
 }
 
-/** True when the index is missing, older than the data, or built by another version. */
-export async function indexIsStale(dataDir: string, indexDir: string): Promise<boolean> {
-  return (await staleReason(dataDir, indexDir)) !== null;
-}
-
 /**
  * The live index of a folder, swapped atomically when a rebuild publishes a
  * new generation (CURRENT changes). A failed reload keeps the old snapshot.

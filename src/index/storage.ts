@@ -33,13 +33,6 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Replaces `path` atomically: write a temporary sibling, fsync, rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFileDurable(tmp, data);
-  await rename(tmp, path);
-}
-
 /** An append-only file written with synchronous writes (large binary streams). */
 export class AppendFile {
   private fd: number;
