@@ -291,12 +291,17 @@ export class GramPostings {
   private readonly offsets: Uint32Array;
   private readonly posStart: Float64Array;
   private readonly lists: Uint8Array;
-  private readonly positions: Uint8Array;
   private vals = new Float64Array(8);
 
-  constructor(gramsBuf: Buffer, positionsBuf: Buffer) {
+  /**
+   * `positions` may be a function: the positions file is then read when the
+   * first phrase of three or more characters needs it (the server reads it in
+   * the background meanwhile), so start-up does not wait for the largest file.
+   */
+  constructor(gramsBuf: Buffer, positions: Buffer | (() => Buffer)) {
     if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new Error('index: grams.bin is damaged (bad magic)');
-    if (positionsBuf.length < 8 || positionsBuf.toString('latin1', 0, 4) !== 'RSP2') throw new Error('index: positions.bin is damaged (bad magic)');
+    if (typeof positions === 'function') this.loadPositions = positions;
+    else this.setPositions(positions);
     // Typed arrays need alignment; a Buffer may not start aligned.
     const data = gramsBuf.byteOffset % 8 === 0 ? gramsBuf : Buffer.from(gramsBuf);
     const k = data.readUInt32LE(4);
@@ -308,7 +313,19 @@ export class GramPostings {
     this.offsets = new Uint32Array(data.buffer, base + 16 * k, k + 1);
     const listStart = 16 + 8 * k + 8 * k + 4 * (k + 1);
     this.lists = new Uint8Array(data.buffer, data.byteOffset + listStart, this.offsets[k]);
-    this.positions = new Uint8Array(positionsBuf.buffer, positionsBuf.byteOffset, positionsBuf.byteLength);
+  }
+
+  private loadPositions: (() => Buffer) | null = null;
+  private positionsData: Uint8Array | null = null;
+
+  private setPositions(buf: Buffer): void {
+    if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'RSP2') throw new Error('index: positions.bin is damaged (bad magic)');
+    this.positionsData = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  private get positions(): Uint8Array {
+    if (!this.positionsData) this.setPositions(this.loadPositions!());
+    return this.positionsData!;
   }
 
   get keyCount(): number {

@@ -61,14 +61,22 @@ export async function openIndex(indexDir: string): Promise<Engine> {
   }
   // Start reading the big files on the thread pool, then load jieba (synchronous,
   // about a second) for the analyzer check while they arrive: cold start pays once.
-  const reads = Promise.all([readLarge(join(genDir, GRAMS_FILE)), readLarge(join(genDir, POSITIONS_FILE)), readFile(join(genDir, DOCS_FILE), 'utf8')]);
+  const reads = Promise.all([readLarge(join(genDir, GRAMS_FILE)), readFile(join(genDir, DOCS_FILE), 'utf8')]);
   reads.catch(() => undefined); // awaited below; keep an early failure from going unhandled meanwhile
   if (manifest.hasUserDict) loadUserDictionary(join(genDir, USERDICT_FILE));
   checkManifest(manifest, analyzerFingerprint());
-  const [gramsBuf, positionsBuf, docsJson] = await reads;
+  const [gramsBuf, docsJson] = await reads;
   const records = JSON.parse(docsJson) as DocRecord[];
   const texts = TextStore.open(join(genDir, TEXTS_FILE));
-  const grams = new GramPostings(gramsBuf, positionsBuf);
+  // The positions file, the largest, arrives in the background; a phrase query
+  // that comes first reads it synchronously instead of waiting for the promise.
+  const positionsPath = join(genDir, POSITIONS_FILE);
+  let positions: Buffer | null = null;
+  readLarge(positionsPath).then(
+    (buf) => (positions ??= buf),
+    () => undefined, // the synchronous read below reports the error, if it recurs
+  );
+  const grams = new GramPostings(gramsBuf, () => (positions ??= readWholeFile(positionsPath)));
   const words = new WordIndex(genDir, manifest.wordShards, records.length);
   return new Searcher({
     info: {
