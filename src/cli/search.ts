@@ -1,10 +1,9 @@
 /** `report-search search QUERY`: the library API from a terminal, as text or JSON. */
 import { parseArgs } from 'node:util';
 import { openIndex } from '../index/reader.js';
+import { unescapeHtml } from '../search/highlight.js';
 import { parseSearchParams, type RawQuery } from '../web/params.js';
 
-const unescapeHtml = (s: string) =>
-  s.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
 
 /** Passage HTML for a terminal: marks become reverse video, entities plain characters. */
 function passageToTerminal(html: string, color: boolean): string {

@@ -134,6 +134,11 @@ export function escapeHtml(text: string): string {
   return out.join('');
 }
 
+/** Inverse of `escapeHtml` for the five entities it writes (terminal output, tests). */
+export function unescapeHtml(html: string): string {
+  return html.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+}
+
 /**
  * Escaped HTML of `text[from, to)` with `ranges` (sorted, non-overlapping, e.g. from
  * `findMatches`) wrapped in `<mark>…</mark>`; ranges are clipped to `[from, to)`.

@@ -50,14 +50,16 @@ describe('phrases match exactly what the text contains', () => {
     },
   );
 
+  /** A slice of a real report's text, `min`–`max` characters long. */
+  const slice = (min: number, max: number) =>
+    fc.record({ doc: fc.nat(), start: fc.nat(), len: fc.integer({ min, max }) }).map(({ doc, start, len }) => {
+      const text = docs[doc % docs.length].text;
+      const s = start % Math.max(1, text.length - len);
+      return text.slice(s, s + len);
+    });
+
   it('random substrings of the real reports (2–12 characters, across word boundaries)', () => {
-    const substring = fc
-      .record({ doc: fc.nat(), start: fc.nat(), len: fc.integer({ min: 2, max: 12 }) })
-      .map(({ doc, start, len }) => {
-        const text = docs[doc % docs.length].text;
-        const s = start % Math.max(1, text.length - len);
-        return text.slice(s, s + len);
-      })
+    const substring = slice(2, 12)
       .filter((s) => s.trim().length >= 2 && typeable(s) && !s.includes('\n'));
     fc.assert(
       fc.property(substring, (phrase) => {
@@ -70,13 +72,7 @@ describe('phrases match exactly what the text contains', () => {
   });
 
   it('strings spliced from two reports (mostly absent: precision)', () => {
-    const piece = fc
-      .record({ doc: fc.nat(), start: fc.nat(), len: fc.integer({ min: 1, max: 6 }) })
-      .map(({ doc, start, len }) => {
-        const text = docs[doc % docs.length].text;
-        const s = start % Math.max(1, text.length - len);
-        return text.slice(s, s + len);
-      });
+    const piece = slice(1, 6);
     const spliced = fc.tuple(piece, piece).map(([a, b]) => a + b).filter((s) => s.length >= 2 && typeable(s) && !s.includes('\n'));
     fc.assert(
       fc.property(spliced, (phrase) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src/analyze/analyzer.js';
-import { countMatches, escapeHtml, findMatches, highlightHtml, mergeRanges } from '../../src/search/highlight.js';
+import { countMatches, escapeHtml, findMatches, highlightHtml, mergeRanges, unescapeHtml } from '../../src/search/highlight.js';
 
 describe('findMatches', () => {
   const cases: Array<[string, string[], Array<[number, number]>]> = [
@@ -83,11 +83,3 @@ describe('highlightHtml', () => {
   });
 });
 
-function unescapeHtml(s: string): string {
-  return s
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
-}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src/analyze/analyzer.js';
 import { highlightTerms, parseQuery } from '../../src/query/parser.js';
-import { countMatches } from '../../src/search/highlight.js';
+import { countMatches, unescapeHtml } from '../../src/search/highlight.js';
 import { bestPassages, highlightParagraphs, passageSpans, splitParagraphs } from '../../src/search/passages.js';
 import type { Passage } from '../../src/types.js';
 
@@ -21,14 +21,6 @@ const XILIN = seed('000_abd99ba7655eaa30.txt'); // 锡盟卫生健康委 2024
 const SONGJIANG = seed('004_8c958e78da1e36e1.txt'); // 上海市松江区 2022
 const DAZHOU = seed('001_9142c4c7e365e737.txt'); // 达州市 2023
 
-function unescapeHtml(s: string): string {
-  return s
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
-}
 const unmark = (html: string) => html.replaceAll('<mark>', '').replaceAll('</mark>', '');
 const marks = (html: string) => [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => unescapeHtml(m[1]));
 
