@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { FieldOrigin, IngestResult, MetaField, Region, ReportDocument, SkippedFile, DuplicateReport } from '../types.js';
+import type { FieldOrigin, IngestResult, MetaField, ReportDocument, SkippedFile, DuplicateReport } from '../types.js';
 import { cleanText, toLines } from './clean.js';
 import { cell, mapColumns, parseCsv, parseJsonl, type ColumnMap, type DatasetParse } from './dataset.js';
 import { parseDate, parseYear } from './dates.js';
@@ -79,29 +79,20 @@ function applySidecar(doc: ReportDocument, s: Omit<MetaSidecar, 'rows'> | undefi
     doc.issuer = s.issuer ? String(s.issuer).trim() : null;
     set('issuer');
   }
-  if (s.region !== undefined) {
-    let r: Region | null = null;
-    if (typeof s.region === 'string') r = regionFromPath(s.region);
-    else if (s.region) r = regionFromParts(s.region);
-    if (r || s.region === null) {
-      doc.region = r ?? { ...EMPTY_REGION };
-      set('region');
-    } else doc.warnings.push(`元数据文件中的地区“${typeof s.region === 'string' ? s.region : JSON.stringify(s.region)}”无法识别，已忽略`);
-  }
-  if (s.year !== undefined) {
-    const y = s.year === null ? null : parseYear(s.year);
-    if (y || s.year === null) {
-      doc.year = y;
-      set('year');
-    } else doc.warnings.push(`元数据文件中的年份“${s.year}”无法识别，已忽略`);
-  }
-  if (s.date !== undefined) {
-    const d = s.date === null ? null : parseDate(s.date);
-    if (d || s.date === null) {
-      doc.date = d;
-      set('date');
-    } else doc.warnings.push(`元数据文件中的日期“${s.date}”无法识别，已忽略`);
-  }
+  // A parsed field: `null` clears it; a value that does not parse is ignored with a warning.
+  const parsed = <F extends 'region' | 'year' | 'date'>(field: F, raw: unknown, parse: (v: NonNullable<unknown>) => ReportDocument[F] | null, cleared: ReportDocument[F], label: string) => {
+    if (raw === undefined) return;
+    const value = raw === null ? cleared : parse(raw);
+    if (raw !== null && value === null) {
+      doc.warnings.push(`元数据文件中的${label}“${typeof raw === 'string' || typeof raw === 'number' ? raw : JSON.stringify(raw)}”无法识别，已忽略`);
+      return;
+    }
+    doc[field] = value as ReportDocument[F];
+    set(field);
+  };
+  parsed('region', s.region, (v) => (typeof v === 'string' ? regionFromPath(v) : regionFromParts(v as Parameters<typeof regionFromParts>[0])), { ...EMPTY_REGION }, '地区');
+  parsed('year', s.year, (v) => parseYear(v as string | number) || null, null, '年份');
+  parsed('date', s.date, (v) => parseDate(v as string) || null, null, '日期');
   if (s.docNumber !== undefined) {
     doc.docNumber = s.docNumber === null ? null : (docNumberFrom(s.docNumber) ?? String(s.docNumber).trim());
     set('docNumber');

@@ -167,6 +167,21 @@ describe('a folder with bad input', () => {
     expect(docs[0].sources).toMatchObject({ date: 'sidecar', region: 'sidecar', docNumber: 'sidecar', year: 'title' });
   });
 
+  it('a meta sidecar clears a field with null and ignores, with a warning, values it cannot read', async () => {
+    const dir = path.join(tmp, 'sidecar-null');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'r.txt'), readFileSync(path.join(SEEDS, '001_9142c4c7e365e737.txt')));
+    writeFileSync(path.join(dir, 'r.txt.meta.json'), JSON.stringify({ year: null, date: '不是日期', region: '火星' }));
+    const { files } = await discover(dir);
+    const { docs } = await ingestFile(dir, files[0]);
+    expect(docs[0].year).toBeNull();
+    expect(docs[0].sources.year).toBeUndefined();
+    expect(docs[0].date).toBe('2024-01-08');
+    expect(docs[0].sources.date).not.toBe('sidecar');
+    expect(docs[0].region).toMatchObject({ province: '四川省', city: '达州市' });
+    expect(docs[0].warnings).toEqual(expect.arrayContaining(['元数据文件中的日期“不是日期”无法识别，已忽略', '元数据文件中的地区“火星”无法识别，已忽略']));
+  });
+
   it('is deterministic and fingerprints bytes plus sidecars', async () => {
     const dir = path.join(tmp, 'bad');
     const { files } = await discover(dir);
