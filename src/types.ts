@@ -110,7 +110,27 @@ export interface NotNode {
   child: QueryNode;
 }
 
-export type QueryNode = TermNode | AndNode | OrNode | NotNode;
+/**
+ * Proximity, after CNKI's 专业检索: `A /SEN B`, `A /PRG B`, `A /NEAR n B`.
+ * Both terms (body terms only) occur, and some occurrence of one and some
+ * occurrence of the other lie
+ * - `sentence`: inside one sentence (a paragraph cut after 。！？; and at its ends),
+ * - `paragraph`: inside one paragraph,
+ * - `chars`: inside one paragraph with at most `distance` characters between them
+ *   (`max(a.start, b.start) - min(a.end, b.end)`, 0 when they touch or overlap), in either order.
+ */
+export interface NearNode {
+  type: 'near';
+  unit: 'sentence' | 'paragraph' | 'chars';
+  /** Characters allowed between the two occurrences; 0 unless `unit` is 'chars'. */
+  distance: number;
+  children: [TermNode, TermNode];
+}
+
+export type QueryNode = TermNode | AndNode | OrNode | NotNode | NearNode;
+
+/** How terms are compared with the text: as typed (`exact`), or ignoring punctuation, whitespace and quote styles (`fuzzy`). */
+export type MatchMode = 'exact' | 'fuzzy';
 
 export interface ParsedQuery {
   /** null when the query is empty; a tree of exclusions only means every report except those. */

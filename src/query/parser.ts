@@ -358,6 +358,9 @@ export function matchesQuery(node: QueryNode, contains: (term: TermNode) => bool
       return node.children.every((c) => matchesQuery(c, contains));
     case 'or':
       return node.children.some((c) => matchesQuery(c, contains));
+    case 'near':
+      // Necessary, not sufficient: where the two stand is checked against the text (src/search).
+      return node.children.every((c) => contains(c));
   }
 }
 
@@ -416,6 +419,10 @@ export function formatQuery(node: QueryNode | null, opts: FormatOptions = {}): s
         return n.children.map((c) => fmt(c, true)).join(' OR ');
       case 'and':
         return inOr ? `(${n.children.map((c) => fmt(c, false)).join(' ')})` : n.children.map((c) => fmt(c, false)).join(' ');
+      case 'near': {
+        const op = n.unit === 'sentence' ? '/SEN' : n.unit === 'paragraph' ? '/PRG' : `/NEAR ${n.distance}`;
+        return `${formatTerm(n.children[0], {}, true)} ${op} ${formatTerm(n.children[1], {}, true)}`;
+      }
     }
   };
   return fmt(node, false);

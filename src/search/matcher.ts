@@ -77,6 +77,8 @@ export class Matcher {
         for (const c of node.children) out.or(this.setOf(c, scope));
         return scope ? out.and(scope) : out;
       }
+      case 'near':
+      // Proximity is not parsed yet; the candidate set (both terms) stands in until it is verified by position.
       case 'and': {
         let out: Bitset | null = null;
         // Positive children first, each narrowing the scope of the next.

@@ -28,6 +28,8 @@ function show(n: QueryNode | null): string {
       return `(${n.children.map(show).join(' ')})`;
     case 'or':
       return `(${n.children.map(show).join('|')})`;
+    case 'near':
+      return `(${show(n.children[0])} ~${n.unit === 'chars' ? n.distance : n.unit} ${show(n.children[1])})`;
   }
 }
 
