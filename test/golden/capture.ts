@@ -1,0 +1,45 @@
+/**
+ * Captures what the search page, the report page, /api/search and the CLI answer
+ * for a fixed list of queries over the sample archive, as the golden file the
+ * engine-API test compares against (test/golden/golden.test.ts). Run once before
+ * a change that must not alter answers:
+ *   npx tsx test/golden/capture.ts > test/golden/golden.json
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildFixtureIndex } from '../helpers/fixture-index.js';
+import { getJson, getPage, qs, serve } from '../helpers/http.js';
+import { createApp } from '../../src/web/app.js';
+import { GOLDEN_CASES, pageHits, reportMarks } from './cases.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function main() {
+  const fx = await buildFixtureIndex();
+  const srv = await serve(createApp({ handle: { current: () => (fx as any).engine } } as any));
+  const out: unknown[] = [];
+  for (const c of GOLDEN_CASES) {
+    const query = qs(c.params);
+    const api = (await getJson(srv.base, `/api/search?${query}`)).body;
+    delete api.tookMs;
+    const page = await getPage(srv.base, `/?${query}`);
+    const first = api.hits?.[0];
+    const q = c.params.find(([k]) => k === 'q')?.[1];
+    const report = first ? await getPage(srv.base, `/doc/${encodeURIComponent(first.id)}${q ? `?${qs([['q', q]])}` : ''}`) : null;
+    const args = ['tsx', 'src/cli/main.ts', 'search', '--index', fx.indexDir, '--json'];
+    for (const [k, v] of c.params) if (k !== 'q') args.push(`--${k}=${v}`);
+    if (q !== undefined) args.push('--', String(q));
+    const cli = JSON.parse(execFileSync('npx', args, { cwd: root, encoding: 'utf8' }));
+    out.push({
+      params: c.params,
+      api,
+      page: pageHits(page.$),
+      report: report ? { id: first.id, marks: reportMarks(report.$) } : null,
+      cli: { total: cli.total, ids: cli.hits.map((h: any) => h.id), passages: cli.hits.map((h: any) => h.passages) },
+    });
+  }
+  process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+  await srv.close();
+  await fx.cleanup();
+}
+main();
