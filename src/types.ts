@@ -141,21 +141,49 @@ export interface ParsedQuery {
   warnings: string[];
 }
 
-// ---------------------------------------------------------------- search
+// ---------------------------------------------------------------- index
+
+/** What the index stores per report besides its text (docs.json): its metadata and length. */
+export type DocRecord = Omit<ReportDocument, 'text'> & { chars: number };
+
+/** One generation of an index, as a snapshot reports it. */
+export interface IndexInfo {
+  /** Where it lives: a generation folder, or a backend's index name. */
+  dir: string;
+  formatVersion: number;
+  analyzer: string;
+  reports: number;
+  /** ISO timestamp. */
+  builtAt: string;
+  /** Fingerprint of the data folder the index was built from. */
+  dataFingerprint: string;
+}
+
+// ---------------------------------------------------------------- engine API (data, no HTML)
+
+/** A half-open range `[start, end)` of UTF-16 code units. */
+export type Range = [number, number];
 
 export type SortOrder = 'relevance' | 'date-desc' | 'date-asc';
 
-export interface SearchRequest {
-  q: string;
-  /** Region paths (OR): '全国', '四川省', '四川省/达州市', '青海省/西宁市/湟中区'. */
-  regions?: string[];
-  /** Years (OR). */
-  years?: number[];
-  sort?: SortOrder;
+/** A parsed query and how to compare its terms with the text: what every engine operation matches. */
+export interface SearchQuery {
+  parsed: ParsedQuery;
+  match: MatchMode;
+}
+
+/** Filters on report metadata. Values of one filter OR, filters AND. */
+export interface Filters {
+  /** Region paths: '全国', '四川省', '四川省/达州市', '青海省/西宁市/湟中区'. */
+  regions: string[];
+  years: number[];
+}
+
+export interface SearchOptions {
+  sort: SortOrder;
   /** 1-based. */
-  page?: number;
-  /** 1..100. */
-  size?: number;
+  page: number;
+  size: number;
 }
 
 export interface FacetBucket {
@@ -163,14 +191,23 @@ export interface FacetBucket {
   count: number;
 }
 
-export interface Passage {
-  /** Paragraph anchor, `p-N`. */
-  anchor: string;
-  /** Escaped text with matches wrapped in <mark>; safe to insert as HTML. */
-  html: string;
+/**
+ * A passage of one paragraph: offsets into the paragraph's original text.
+ * `text` is `paragraph.slice(start, end)`; `ranges` (sorted, merged, within
+ * `[start, end)`) are the matches to mark, in the same coordinates as `start`.
+ */
+export interface PassageData {
+  /** 0-based paragraph number (anchor `p-N`). */
+  paragraph: number;
+  start: number;
+  end: number;
+  /** Length of the whole paragraph: a passage that ends before it was cut. */
+  length: number;
+  text: string;
+  ranges: Range[];
 }
 
-export interface SearchHit {
+export interface HitData {
   id: string;
   title: string;
   issuer: string | null;
@@ -180,6 +217,75 @@ export interface SearchHit {
   score: number;
   /** All occurrences of all positive query terms in the text. */
   matchCount: number;
+  passages: PassageData[];
+}
+
+export interface SearchResult {
+  total: number;
+  facets: { region: FacetBucket[]; year: FacetBucket[] };
+  hits: HitData[];
+  tookMs: number;
+}
+
+/** One occurrence of a positive query term: offsets into its paragraph's original text. */
+export interface Occurrence {
+  id: string;
+  paragraph: number;
+  start: number;
+  end: number;
+  /** Index of the term in `highlightTerms(parsed)`. */
+  term: number;
+}
+
+export interface OccurrencePage {
+  /** Occurrences in all matching reports. */
+  total: number;
+  page: number;
+  size: number;
+  occurrences: Occurrence[];
+}
+
+export type CountField = 'year' | 'region' | 'issuer';
+
+/** A bucket of a distribution: the reports of one year, region or issuer, and the query's share of them. */
+export interface CountBucket {
+  /** Year, region path or issuer; null for reports without one (未知). */
+  key: string | null;
+  /** Reports in the bucket that pass the filters (the denominator). */
+  reports: number;
+  matchingReports: number;
+  occurrences: number;
+  /** Characters of the bucket's reports (the denominator of a rate per 10,000 characters). */
+  chars: number;
+}
+
+export interface ParagraphData {
+  /** 0-based (anchor `p-N`). */
+  index: number;
+  text: string;
+  /** Matches to mark, offsets into `text`. */
+  ranges: Range[];
+  /** Occurrences of the query's terms in this paragraph. */
+  matches: number;
+}
+
+export interface ReportParagraphs {
+  report: ReportDocument;
+  paragraphs: ParagraphData[];
+  /** Occurrences in the whole text (0 without a query). */
+  matchCount: number;
+}
+
+// ---------------------------------------------------------------- JSON API (built by src/web)
+
+export interface Passage {
+  /** Paragraph anchor, `p-N`. */
+  anchor: string;
+  /** Escaped text with matches wrapped in <mark>; safe to insert as HTML. */
+  html: string;
+}
+
+export interface SearchHit extends Omit<HitData, 'passages'> {
   passages: Passage[];
 }
 
@@ -195,12 +301,4 @@ export interface SearchResponse {
   warnings: string[];
   /** A looser query to suggest when few or no reports match (terms cut into words), or null. */
   looserQuery: string | null;
-}
-
-/** A stored report as the report page and /api/doc need it. */
-export interface StoredReport extends ReportMeta {
-  id: string;
-  path: string;
-  text: string;
-  warnings: string[];
 }

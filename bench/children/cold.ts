@@ -5,13 +5,14 @@
  *
  *   node --import tsx bench/children/cold.ts INDEX_DIR
  */
-import { openIndex } from '../../src/index/reader.js';
+import { parseQuery } from '../../src/query/parser.js';
+import { openEngine } from '../../src/search/open.js';
 
 const indexDir = process.argv[2];
 const t0 = performance.now();
-const engine = await openIndex(indexDir);
+const engine = await openEngine(indexDir);
 const t1 = performance.now();
-const res = engine.search({ q: '发展', size: 10 });
+const res = await engine.search({ parsed: parseQuery('发展'), match: 'exact' }, { regions: [], years: [] }, { sort: 'relevance', page: 1, size: 10 });
 const t2 = performance.now();
 // performance.now() counts from the start of this process.
 console.log(JSON.stringify({ hits: res.total, sinceStartMs: t2, openMs: t1 - t0, firstQueryMs: t2 - t1 }));

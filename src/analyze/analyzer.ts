@@ -81,48 +81,82 @@ export function normalize(text: string): string {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf16le');
 }
 
-let userDictHash = 'none';
-let loaded = false;
-
-function ensureLoaded(): void {
-  if (loaded) return;
-  nodejieba.load();
-  loaded = true;
+/** Hash of a user dictionary's content ('none' without one): part of the analyzer fingerprint. */
+export function dictionaryHash(content: string | null): string {
+  return content === null ? 'none' : createHash('sha256').update(content).digest('hex').slice(0, 16);
 }
 
-/**
- * Add the words of a user dictionary (one word per line, optional frequency
- * and tag after a space, as jieba's own format) to the segmenter. Call before
- * indexing and before searching with the same file; the index records its hash.
- */
-export function loadUserDictionary(path: string): number {
-  ensureLoaded();
-  const content = readFileSync(path, 'utf8');
-  let n = 0;
-  for (const line of content.split(/\r?\n/)) {
-    const word = line.trim().split(/\s+/)[0];
-    if (!word || word.startsWith('#')) continue;
-    nodejieba.insertWord(normalize(word));
-    n++;
-  }
-  userDictHash = createHash('sha256').update(content).digest('hex').slice(0, 16);
-  return n;
-}
+/** The user dictionary now in the segmenter; null until jieba is first loaded. */
+let userDictHash: string | null = null;
+/** Fingerprint of normalisation + jieba with its own dictionary only, taken right after the first load. */
+let baseFingerprint: string | null = null;
 
 /** A sentence whose segmentation changes when jieba's dictionary or algorithm does. */
 const PROBE = '全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度，湟中区卫生健康局依法行政';
 
 /**
- * Identifies the analyzer an index was built with. It is computed from behaviour
- * (the normalisation table, a probe segmentation, the user dictionary), so any
- * change of library version that matters changes it too.
+ * Loads jieba afresh: a new segmenter with only its own dictionary. jieba can
+ * add words but never forget them, so changing the user dictionary means
+ * starting again from here (about a second).
  */
-export function analyzerFingerprint(): string {
-  const t = normTable();
-  const h = createHash('sha256');
-  h.update(Buffer.from(t.buffer, t.byteOffset, t.byteLength));
-  h.update(segment(normalize(PROBE)).map((x) => x.term).join('|'));
-  return `analyzer-v${ANALYZER_VERSION}-${h.digest('hex').slice(0, 12)}-dict-${userDictHash}`;
+function freshSegmenter(): void {
+  nodejieba.load();
+  userDictHash = 'none';
+  if (!baseFingerprint) {
+    const t = normTable();
+    const h = createHash('sha256');
+    h.update(Buffer.from(t.buffer, t.byteOffset, t.byteLength));
+    h.update(segmentWith(normalize(PROBE)).map((x) => x.term).join('|'));
+    baseFingerprint = h.digest('hex').slice(0, 12);
+  }
+}
+
+function ensureLoaded(): void {
+  if (userDictHash === null) freshSegmenter();
+}
+
+/**
+ * Makes the segmenter use exactly this user dictionary (one word per line,
+ * optional frequency and tag after a space, as jieba's own format; `#` starts
+ * a comment), or none. An index is built and served with the dictionary it
+ * records, so a word removed from the file is forgotten by the next build and
+ * by a server that swaps that build in. Returns the number of words.
+ */
+export function useUserDictionary(content: string | null): number {
+  const hash = dictionaryHash(content);
+  const words = content === null ? [] : dictionaryWords(content);
+  if (hash === userDictHash) return words.length;
+  // Words are only ever added, so going from one dictionary to another starts afresh.
+  if (userDictHash !== null && userDictHash !== 'none') freshSegmenter();
+  ensureLoaded();
+  for (const w of words) nodejieba.insertWord(w);
+  userDictHash = hash;
+  return words.length;
+}
+
+function dictionaryWords(content: string): string[] {
+  const out: string[] = [];
+  for (const line of content.split(/\r?\n/)) {
+    const word = line.trim().split(/\s+/)[0];
+    if (word && !word.startsWith('#')) out.push(normalize(word));
+  }
+  return out;
+}
+
+/** Reads a user dictionary file and uses it (see `useUserDictionary`). */
+export function loadUserDictionary(path: string): number {
+  return useUserDictionary(readFileSync(path, 'utf8'));
+}
+
+/**
+ * Identifies the analyzer an index was built with: computed from behaviour (the
+ * normalisation table, a probe segmentation with jieba's own dictionary) plus
+ * the user dictionary's hash — the one in use, or the one given — so any change
+ * of library version that matters changes it too.
+ */
+export function analyzerFingerprint(dictHash?: string): string {
+  ensureLoaded();
+  return `analyzer-v${ANALYZER_VERSION}-${baseFingerprint}-dict-${dictHash ?? userDictHash}`;
 }
 
 /**
@@ -132,6 +166,10 @@ export function analyzerFingerprint(): string {
  */
 export function segment(normText: string): Token[] {
   ensureLoaded();
+  return segmentWith(normText);
+}
+
+function segmentWith(normText: string): Token[] {
   const parts = nodejieba.cut(normText, true);
   const tokens: Token[] = [];
   let pos = 0;

@@ -6,7 +6,7 @@
  *   report-search search QUERY [--region R]… [--year Y]… [--sort S] [--page N] [--size N] [--json] [--index DIR]
  *   report-search serve
  */
-import { IndexError } from '../index/format.js';
+import { UsageError } from './args.js';
 
 const USAGE = `用法：
   report-search ingest [--data 目录] [--json] [--text]     读取并清洗报告，输出统计或 JSON
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     case 'ingest':
       return (await import('./ingest.js')).runIngest(rest);
     case 'index':
-      return (await import('./index.js')).runIndex(rest);
+      return (await import('./build.js')).runIndex(rest);
     case 'search':
       return (await import('./search.js')).runSearch(rest);
     case 'serve':
@@ -40,16 +40,31 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `report-search ingest | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+/** Errors whose message is written for the user (Chinese, with the fix): printed alone, never with a stack. */
+const USER_ERRORS = new Set(['IndexError', 'QueryError', 'ParamError', 'ServeError']);
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof IndexError || (err instanceof Error && err.name === 'QueryError') || (err instanceof Error && err.name === 'ParamError')) {
-      console.error(err.message);
-    } else {
-      console.error(err);
+    const name = err instanceof Error ? err.name : '';
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
     }
+    if (USER_ERRORS.has(name)) console.error((err as Error).message);
+    else if (process.env.DEBUG) console.error(err);
+    else console.error(`出错了：${err instanceof Error ? err.message : String(err)}（设置 DEBUG=1 可查看详细信息）`);
     process.exitCode = 1;
   },
 );

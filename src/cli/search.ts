@@ -1,51 +1,57 @@
-/** `report-search search QUERY`: the library API from a terminal, as text or JSON. */
-import { parseArgs } from 'node:util';
-import { openIndex } from '../index/reader.js';
-import { unescapeHtml } from '../search/highlight.js';
-import { parseSearchParams, type RawQuery } from '../web/params.js';
+/** `report-search search QUERY`: the engine API from a terminal, as text or JSON. */
+import { looserQuery } from '../query/parser.js';
+import { openEngine } from '../search/open.js';
+import { engineRequest, parseSearchParams, type RawQuery } from '../search/request.js';
+import type { PassageData } from '../types.js';
+import { parseCliArgs } from './args.js';
 
-
-/** Passage HTML for a terminal: marks become reverse video, entities plain characters. */
-function passageToTerminal(html: string, color: boolean): string {
-  const marked = html.replace(/<mark>/g, color ? '\x1b[7m' : '【').replace(/<\/mark>/g, color ? '\x1b[27m' : '】');
-  return unescapeHtml(marked);
+/** A passage for a terminal: marks in reverse video (or 【】 when not a terminal), `…` where it is cut. */
+export function passageToTerminal(p: PassageData, color: boolean): string {
+  const [open, close] = color ? ['\x1b[7m', '\x1b[27m'] : ['【', '】'];
+  let out = p.start > 0 ? '…' : '';
+  let pos = p.start;
+  for (const [s, e] of p.ranges) {
+    out += p.text.slice(pos - p.start, s - p.start) + open + p.text.slice(s - p.start, e - p.start) + close;
+    pos = e;
+  }
+  return out + p.text.slice(pos - p.start) + (p.end < p.length ? '…' : '');
 }
 
 export async function runSearch(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      region: { type: 'string', multiple: true },
-      year: { type: 'string', multiple: true },
-      sort: { type: 'string' },
-      page: { type: 'string' },
-      size: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      index: { type: 'string', default: process.env.INDEX_DIR ?? 'index' },
-    },
+  const { values, positionals } = parseCliArgs(argv, {
+    region: { type: 'string', multiple: true },
+    year: { type: 'string', multiple: true },
+    sort: { type: 'string' },
+    page: { type: 'string' },
+    size: { type: 'string' },
+    json: { type: 'boolean' },
+    index: { type: 'string' },
   });
   // The same validation as the web API, so both refuse the same input with the same words.
   const raw: RawQuery = { q: positionals.join(' ') };
-  if (values.region) raw.region = values.region;
-  if (values.year) raw.year = values.year;
-  if (values.sort) raw.sort = values.sort;
-  if (values.page) raw.page = values.page;
-  if (values.size) raw.size = values.size;
-  const request = parseSearchParams(raw);
-  const engine = await openIndex(values.index!);
-  const res = engine.search(request);
+  for (const name of ['region', 'year', 'sort', 'page', 'size'] as const) {
+    const v = values[name];
+    if (v !== undefined) raw[name] = v as string | string[];
+  }
+  const state = parseSearchParams(raw);
+  const { query, filters, options } = engineRequest(state);
+  const engine = await openEngine((values.index as string | undefined) ?? process.env.INDEX_DIR ?? 'index', { warm: false });
+  const res = await engine.search(query, filters, options);
+  engine.close();
   if (values.json) {
-    console.log(JSON.stringify(res, null, 2));
+    const out = { query: state.q, page: state.page, size: state.size, ...res, warnings: query.parsed.warnings, looserQuery: looserQuery(query.parsed) };
+    console.log(JSON.stringify(out, null, 2));
     return 0;
   }
   const color = !!process.stdout.isTTY;
-  console.log(`共 ${res.total} 篇报告，第 ${res.page} 页，用时 ${res.tookMs} 毫秒`);
+  for (const w of query.parsed.warnings) console.log(`查询提示：${w}`);
+  console.log(`共 ${res.total} 篇报告，第 ${state.page} 页，用时 ${res.tookMs} 毫秒`);
   res.hits.forEach((h, i) => {
     const region = [h.region.province, h.region.city, h.region.county].filter(Boolean).join(' ');
-    console.log(`\n${(res.page - 1) * res.size + i + 1}. ${h.title}`);
+    console.log(`\n${(state.page - 1) * state.size + i + 1}. ${h.title}`);
     console.log(`   ${[region, h.year ? `${h.year}年` : '', h.date ?? '', h.issuer ?? ''].filter(Boolean).join(' · ')} · 命中 ${h.matchCount} 处 · ${h.id}`);
-    for (const p of h.passages) console.log(`   [${p.anchor}] ${passageToTerminal(p.html, color)}`);
+    // Paragraphs are numbered from 1, as on the report page (anchor p-N is paragraph N + 1).
+    for (const p of h.passages) console.log(`   [第 ${p.paragraph + 1} 段] ${passageToTerminal(p, color)}`);
   });
   if (res.facets.year.length) console.log(`\n年份：${res.facets.year.map((b) => `${b.value}（${b.count}）`).join(' ')}`);
   if (res.facets.region.length) console.log(`地区：${res.facets.region.map((b) => `${b.value}（${b.count}）`).join(' ')}`);

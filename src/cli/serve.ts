@@ -21,11 +21,20 @@
  * await runServe(['--port', '8080', '--data', '/srv/reports']);
  */
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { buildIndex } from '../index/builder.js';
-import { IndexHandle, staleReason } from '../index/reader.js';
+import { staleReason } from '../index/reader.js';
 import type { Engine } from '../search/engine.js';
+import { watchIndex } from '../search/open.js';
 import { createApp } from '../web/app.js';
+import { parseCliArgs, UsageError } from './args.js';
+
+/** A configuration or start-up problem; the message (Chinese) says what to change. */
+export class ServeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServeError';
+  }
+}
 
 export interface ServeConfig {
   dataDir: string;
@@ -35,19 +44,18 @@ export interface ServeConfig {
 }
 
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      data: { type: 'string' },
-      index: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-    },
+  const { values: v, positionals } = parseCliArgs(argv, {
+    data: { type: 'string' },
+    index: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
   });
+  if (positionals.length) throw new UsageError(`多余的参数：${positionals.join(' ')}`);
+  const values = v as Record<string, string | undefined>;
   const portRaw = values.port ?? env.PORT ?? '3000';
   const port = /^\d{1,5}$/.test(portRaw) ? Number(portRaw) : NaN;
   if (!(port >= 0 && port <= 65535)) {
-    throw new Error(`serve：端口 ${portRaw} 无效——PORT 应是 0 到 65535 之间的整数`);
+    throw new ServeError(`serve：端口 ${portRaw} 无效——PORT 应是 0 到 65535 之间的整数`);
   }
   return {
     dataDir: values.data ?? env.DATA_DIR ?? 'data',
@@ -77,8 +85,7 @@ export async function runServe(argv: string[]): Promise<void> {
     console.log(`索引是最新的（${config.indexDir}）`);
   }
 
-  const handle = await IndexHandle.open(config.indexDir, {
-    watch: true,
+  const handle = await watchIndex(config.indexDir, {
     // `npm run index` in another terminal publishes a new generation; requests move to it atomically
     onReload: (e: Engine | Error) => {
       if (e instanceof Error) console.error(`重新加载索引失败，继续使用原索引：${e.message}`);
@@ -93,7 +100,7 @@ export async function runServe(argv: string[]): Promise<void> {
     server.once('error', (err: NodeJS.ErrnoException) => {
       handle.close();
       if (err.code === 'EADDRINUSE') {
-        reject(new Error(`serve：端口 ${config.port} 已被占用——换一个端口，例如 PORT=3001 npm start`));
+        reject(new ServeError(`serve：端口 ${config.port} 已被占用——换一个端口，例如 PORT=3001 npm start`));
       } else reject(err);
     });
   });

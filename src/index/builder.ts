@@ -4,13 +4,13 @@
  * word index, report table) → publish atomically.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { analyzerFingerprint, loadUserDictionary } from '../analyze/analyzer.js';
+import { analyzerFingerprint, useUserDictionary } from '../analyze/analyzer.js';
 import { discover, FolderMerger } from '../ingest/index.js';
-import type { ReportDocument, SkippedFile } from '../types.js';
+import type { DocRecord, SkippedFile } from '../types.js';
 import type { FileTask } from './filework.js';
 import { statFingerprint } from './fingerprint.js';
 import {
@@ -56,9 +56,6 @@ export interface BuildSummary {
   generation: string;
 }
 
-/** What docs.json stores per report: its metadata without the text. */
-export type DocRecord = Omit<ReportDocument, 'text'> & { chars: number };
-
 export const CACHE_DIR = 'cache';
 const SMALL_ARCHIVE_BYTES = 4 << 20;
 
@@ -79,9 +76,10 @@ function progressBar(enabled: boolean, label: string) {
 export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const { dataDir, indexDir } = opts;
-  const userDictPath = join(dataDir, USERDICT_FILE);
-  const hasUserDict = await stat(userDictPath).then((s) => s.isFile()).catch(() => false);
-  if (hasUserDict) loadUserDictionary(userDictPath);
+  // The index records the dictionary it was built with; the segmenter uses exactly that one.
+  const userDict = await readFile(join(dataDir, USERDICT_FILE), 'utf8').catch(() => null);
+  const hasUserDict = userDict !== null;
+  useUserDictionary(userDict);
 
   const statFp = await statFingerprint(dataDir);
   const found = await discover(dataDir);
@@ -89,7 +87,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const workers = opts.workers ?? (totalBytes < SMALL_ARCHIVE_BYTES ? 0 : availableParallelism());
   const cacheDir = opts.cache === false ? null : join(indexDir, CACHE_DIR);
   const build = `${process.pid}-${Date.now()}-${Math.random()}`;
-  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict: hasUserDict ? userDictPath : null, build }));
+  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict, build }));
 
   const { tmpDir, name } = await newGenerationDir(indexDir);
   try {
@@ -145,7 +143,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const docsJson = JSON.stringify(records);
     await writeFileDurable(join(tmpDir, DOCS_FILE), docsJson);
     files[DOCS_FILE] = Buffer.byteLength(docsJson);
-    if (hasUserDict) await copyFile(userDictPath, join(tmpDir, USERDICT_FILE));
+    if (userDict !== null) await writeFileDurable(join(tmpDir, USERDICT_FILE), userDict);
 
     const summary = merger.summary();
     const manifest: Manifest = {

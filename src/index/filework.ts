@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { deflateRaw, inflateRaw } from 'node:zlib';
-import { analyzerFingerprint, loadUserDictionary, normalize, words } from '../analyze/analyzer.js';
+import { analyzerFingerprint, normalize, useUserDictionary, words } from '../analyze/analyzer.js';
 import { fileFingerprint, ingestFile, type DiscoveredFile } from '../ingest/index.js';
 import type { ReportDocument, SkippedFile } from '../types.js';
 import { analyzeGrams, type GramData } from './postings.js';
@@ -27,6 +27,7 @@ export interface FileTask {
   file: DiscoveredFile;
   /** Where per-file results are cached by content hash; null: no cache. */
   cacheDir: string | null;
+  /** The user dictionary's content (null: none): every thread segments with the build's dictionary. */
   userDict: string | null;
   /** Identifies the build: a thread's term dictionary starts afresh for each build. */
   build: string;
@@ -120,14 +121,9 @@ export function transferList(r: FileResult): ArrayBuffer[] {
   );
 }
 
-let dictLoaded: string | null = null;
-
 /** Ingests and analyzes one file, or reuses the cached result for the same bytes and analyzer. */
 export async function processFile(task: FileTask): Promise<FileResult> {
-  if (task.userDict && dictLoaded !== task.userDict) {
-    loadUserDictionary(task.userDict);
-    dictLoaded = task.userDict;
-  }
+  useUserDictionary(task.userDict);
   if (dictionary.build !== task.build) {
     dictionary.build = task.build;
     dictionary.ids = new Map();

@@ -18,6 +18,7 @@
  *   its documents in order, a block: byte length (varint), then the positions of
  *   the bigram in that document's normalised text, delta-encoded varints.
  */
+import { IndexError } from './format.js';
 import { Bitset } from './bitset.js';
 import { readVarint, varintAt, VarintList } from './varint.js';
 
@@ -299,7 +300,7 @@ export class GramPostings {
    * the background meanwhile), so start-up does not wait for the largest file.
    */
   constructor(gramsBuf: Buffer, positions: Buffer | (() => Buffer)) {
-    if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new Error('index: grams.bin is damaged (bad magic)');
+    if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new IndexError('索引：文件 grams.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
     if (typeof positions === 'function') this.loadPositions = positions;
     else this.setPositions(positions);
     // Typed arrays need alignment; a Buffer may not start aligned.
@@ -319,7 +320,7 @@ export class GramPostings {
   private positionsData: Uint8Array | null = null;
 
   private setPositions(buf: Buffer): void {
-    if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'RSP2') throw new Error('index: positions.bin is damaged (bad magic)');
+    if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'RSP2') throw new IndexError('索引：文件 positions.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
     this.positionsData = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -390,19 +391,29 @@ export class GramPostings {
     return new PositionCursor(this.lists, this.positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
   }
 
-  /**
-   * Keeps in `candidates` only the reports whose text contains `term` (three
-   * or more code units): its bigrams at offsets 0, 2, 4 … and length − 2 cover
-   * every character, so the term stands at p exactly when each of those
-   * bigrams stands at p + offset.
-   */
-  keepPhrase(term: string, candidates: Bitset): void {
+  /** Reads the positions file now, if it is read lazily (the engine warms a snapshot in the background). */
+  warmPositions(): void {
+    void this.positions;
+  }
+
+  /** The bigrams whose positions locate `term` (3+ code units): at offsets 0, 2, 4 … and length − 2, which cover every character. */
+  private phraseCursors(term: string): { offsets: number[]; cursors: PositionCursor[] } | null {
     const L = term.length;
     const offsets: number[] = [];
     for (let o = 0; o + 2 <= L; o += 2) offsets.push(o);
     if (offsets[offsets.length - 1] !== L - 2) offsets.push(L - 2);
     const cursors = offsets.map((o) => this.cursor(bigramKey(term.charCodeAt(o), term.charCodeAt(o + 1))));
-    if (cursors.some((c) => c === null)) {
+    return cursors.some((c) => c === null) ? null : { offsets, cursors: cursors as PositionCursor[] };
+  }
+
+  /**
+   * Keeps in `candidates` only the reports whose text contains `term` (three
+   * or more code units): the term stands at p exactly when each of its
+   * covering bigrams stands at p + offset.
+   */
+  keepPhrase(term: string, candidates: Bitset): void {
+    const pc = this.phraseCursors(term);
+    if (!pc) {
       candidates.words.fill(0);
       return;
     }
@@ -412,18 +423,42 @@ export class GramPostings {
       while (v !== 0) {
         const t = v & -v;
         const doc = (w << 5) + (31 - Math.clz32(t));
-        if (!this.phraseIn(doc, offsets, cursors as PositionCursor[])) words[w] &= ~t;
+        if (!this.phraseAt(doc, pc.offsets, pc.cursors, null)) words[w] &= ~t;
         v ^= t;
       }
     }
   }
 
+  /** Calls `fn` with the positions of `term` in each of `docs` (ascending report numbers) that holds it. */
+  forEachTermPositions(term: string, docs: ArrayLike<number>, fn: (doc: number, positions: number[]) => void): void {
+    if (term.length < 2) return;
+    if (term.length === 2) {
+      const c = this.cursor(bigramKey(term.charCodeAt(0), term.charCodeAt(1)));
+      if (!c) return;
+      for (let i = 0; i < docs.length; i++) {
+        if (!c.seek(docs[i])) continue;
+        c.begin();
+        const out: number[] = [];
+        for (let v = c.next(); v >= 0; v = c.next()) out.push(v);
+        fn(docs[i], out);
+      }
+      return;
+    }
+    const pc = this.phraseCursors(term);
+    if (!pc) return;
+    for (let i = 0; i < docs.length; i++) {
+      const out: number[] = [];
+      if (this.phraseAt(docs[i], pc.offsets, pc.cursors, out)) fn(docs[i], out);
+    }
+  }
+
   /**
    * Whether the bigrams stand at p + offset for some p in `doc`: a leapfrog
-   * join over the position streams, each shifted by its offset, that stops at
-   * the first p where all agree (most positions are never decoded).
+   * join over the position streams, each shifted by its offset. Without `all`
+   * it stops at the first p where all agree (most positions are never decoded);
+   * with it, it collects every such p.
    */
-  private phraseIn(doc: number, offsets: number[], cursors: PositionCursor[]): boolean {
+  private phraseAt(doc: number, offsets: number[], cursors: PositionCursor[], all: number[] | null): boolean {
     const vals = this.vals.length >= cursors.length ? this.vals : (this.vals = new Float64Array(cursors.length));
     for (let j = 0; j < cursors.length; j++) {
       if (!cursors[j].seek(doc)) return false;
@@ -439,12 +474,19 @@ export class GramPostings {
       for (let j = 0; j < cursors.length; j++) {
         while (vals[j] < target) {
           const v = cursors[j].next();
-          if (v < 0) return false;
+          if (v < 0) return all !== null && all.length > 0;
           vals[j] = v - offsets[j];
         }
         if (vals[j] !== target) agree = false;
       }
-      if (agree) return true;
+      if (agree) {
+        if (!all) return true;
+        all.push(target);
+        // Move past this p: the first stream steps on and the others follow it.
+        const v = cursors[0].next();
+        if (v < 0) return true;
+        vals[0] = v - offsets[0];
+      }
     }
   }
 }

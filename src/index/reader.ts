@@ -1,20 +1,17 @@
 /**
- * Opening an index: find the live generation, check its manifest against this
- * program (format version, analyzer), load its parts, and hand out an Engine.
- * IndexHandle swaps in a newly published generation atomically: a request
- * takes `current()` once and sees one snapshot, old or new, never a mix.
+ * Reading an index generation from disk: find the live generation, check its
+ * manifest against this program (format version, analyzer), and load its parts
+ * behind the interfaces the engine reads (`IndexReader`). This module knows
+ * files, not queries: the engine (src/search) is assembled over it elsewhere.
  */
-import { watchFile, unwatchFile } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzerFingerprint, loadUserDictionary } from '../analyze/analyzer.js';
-import type { Engine } from '../search/engine.js';
-import { Searcher } from '../search/searcher.js';
-import type { DocRecord } from './builder.js';
+import { analyzerFingerprint, dictionaryHash } from '../analyze/analyzer.js';
+import type { DocRecord, IndexInfo } from '../types.js';
+import type { Bitset } from './bitset.js';
 import { statFingerprint } from './fingerprint.js';
 import {
   checkManifest,
-  CURRENT_FILE,
   DOCS_FILE,
   FORMAT_VERSION,
   GRAMS_FILE,
@@ -27,8 +24,52 @@ import {
 } from './format.js';
 import { GramPostings } from './postings.js';
 import { currentGeneration } from './storage.js';
-import { readWholeFile, TextStore } from './textstore.js';
+import { readWholeFile, TextStore, type ReportText } from './textstore.js';
 import { WordIndex } from './wordindex.js';
+
+/** Which reports hold a character or bigram, and where each bigram stands. */
+export interface DocLists {
+  /** Reports containing every key, rarest first: exact for 1–2 characters, candidates for longer terms. */
+  docsWithAll(keys: number[], size: number): Bitset;
+  /** Keeps the candidates whose text contains `term` (3+ code units), by bigram positions. */
+  keepPhrase(term: string, candidates: Bitset): void;
+  /**
+   * Calls `fn` with where `term` (2+ code units) starts — every position,
+   * overlapping ones included, ascending — in each of `docs` (ascending) that holds it.
+   * Single characters keep no positions: nothing is called for them.
+   */
+  forEachTermPositions(term: string, docs: ArrayLike<number>, fn: (doc: number, positions: number[]) => void): void;
+}
+
+/** Report texts, read on demand. */
+export interface TextSource {
+  /** The original text and its normalised form (same length). */
+  read(doc: number): ReportText;
+  close(): void;
+}
+
+/** Word statistics for ranking: BM25 over the analyzer's words. */
+export interface WordStats {
+  /** BM25 scores of `docs` for these words (0 for the others), indexed by report number. */
+  scores(words: string[], docs: ArrayLike<number> | null): Float64Array;
+  /** Loads what scoring needs now rather than at the first query. */
+  warm(): Promise<void>;
+}
+
+/** Everything the engine reads of one index generation. */
+export interface IndexReader {
+  readonly info: IndexInfo;
+  /** Metadata per report number. */
+  readonly records: DocRecord[];
+  readonly lists: DocLists;
+  readonly texts: TextSource;
+  readonly words: WordStats;
+  /** The user dictionary the index was built with (null: none); queries must be segmented with it. */
+  readonly userDictionary: string | null;
+  /** Reads the parts a first query would otherwise wait for (positions, word shards), in the background. */
+  warm(): Promise<void>;
+  close(): void;
+}
 
 /** Reads a file asynchronously, or in chunks where fs.readFile stops (2 GiB). */
 async function readLarge(path: string): Promise<Buffer> {
@@ -36,49 +77,81 @@ async function readLarge(path: string): Promise<Buffer> {
   return size < 2 ** 31 - 1 ? readFile(path) : readWholeFile(path);
 }
 
-/** How long a replaced snapshot stays open for requests still using it. */
-const RETIRE_AFTER_MS = 60_000;
+const REBUILD = '请运行 npm run index 重新建立索引';
+
+/** Turns a failure while reading a part into the Chinese IndexError that says what to run. */
+function damaged(file: string, err: unknown): IndexError {
+  if (err instanceof IndexError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new IndexError(`索引：文件 ${file} 已损坏或无法读取（${why}）——${REBUILD}`);
+}
 
 export async function readManifest(genDir: string): Promise<Manifest> {
   try {
     return JSON.parse(await readFile(join(genDir, MANIFEST_FILE), 'utf8')) as Manifest;
   } catch {
-    throw new IndexError(`索引：${genDir} 缺少或无法读取 ${MANIFEST_FILE}——请运行 npm run index 重新建立索引`);
+    throw new IndexError(`索引：${genDir} 缺少或无法读取 ${MANIFEST_FILE}——${REBUILD}`);
   }
 }
 
 /** Opens the live generation of `indexDir`. Throws IndexError (Chinese, with the fix) when it cannot. */
-export async function openIndex(indexDir: string): Promise<Engine> {
+export async function openIndexReader(indexDir: string): Promise<IndexReader> {
   const genDir = await currentGeneration(indexDir);
   if (!genDir) throw new IndexError(`索引：${indexDir} 中还没有索引——请先运行 npm run index`);
   const manifest = await readManifest(genDir);
   if (manifest.formatVersion !== FORMAT_VERSION) checkManifest(manifest, manifest.analyzer);
-  for (const [name, bytes] of Object.entries(manifest.files)) {
+  for (const [name, bytes] of Object.entries(manifest.files ?? {})) {
     const s = await stat(join(genDir, name)).catch(() => null);
     if (!s || s.size !== bytes) {
-      throw new IndexError(`索引：文件 ${name} 缺失或大小不符（索引已损坏）——请运行 npm run index 重新建立索引`);
+      throw new IndexError(`索引：文件 ${name} 缺失或大小不符（索引已损坏）——${REBUILD}`);
     }
   }
-  // Start reading the big files on the thread pool, then load jieba (synchronous,
-  // about a second) for the analyzer check while they arrive: cold start pays once.
-  const reads = Promise.all([readLarge(join(genDir, GRAMS_FILE)), readFile(join(genDir, DOCS_FILE), 'utf8')]);
-  reads.catch(() => undefined); // awaited below; keep an early failure from going unhandled meanwhile
-  if (manifest.hasUserDict) loadUserDictionary(join(genDir, USERDICT_FILE));
-  checkManifest(manifest, analyzerFingerprint());
-  const [gramsBuf, docsJson] = await reads;
-  const records = JSON.parse(docsJson) as DocRecord[];
-  const texts = TextStore.open(join(genDir, TEXTS_FILE));
-  // The positions file, the largest, arrives in the background; a phrase query
-  // that comes first reads it synchronously instead of waiting for the promise.
+  const userDictionary = manifest.hasUserDict ? await readFile(join(genDir, USERDICT_FILE), 'utf8').catch(() => null) : null;
+  if (manifest.hasUserDict && userDictionary === null) throw damaged(USERDICT_FILE, new Error('missing'));
+  // The analyzer that built the index, with the index's own dictionary, must be this program's.
+  checkManifest(manifest, analyzerFingerprint(dictionaryHash(userDictionary)));
+
+  const [gramsBuf, docsJson] = await Promise.all([
+    readLarge(join(genDir, GRAMS_FILE)),
+    readFile(join(genDir, DOCS_FILE), 'utf8'),
+  ]);
+  let records: DocRecord[];
+  try {
+    records = JSON.parse(docsJson) as DocRecord[];
+    if (!Array.isArray(records) || records.length !== manifest.reports) throw new Error(`${manifest.reports} reports expected`);
+  } catch (err) {
+    throw damaged(DOCS_FILE, err);
+  }
+  let texts: TextStore;
+  try {
+    texts = TextStore.open(join(genDir, TEXTS_FILE));
+  } catch (err) {
+    throw damaged(TEXTS_FILE, err);
+  }
+  if (texts.docCount !== records.length) {
+    texts.close();
+    throw damaged(TEXTS_FILE, new Error(`${texts.docCount} texts for ${records.length} reports`));
+  }
+  // The positions file, the largest, arrives in the background (warm); a phrase
+  // query that comes first reads it synchronously instead of waiting.
   const positionsPath = join(genDir, POSITIONS_FILE);
   let positions: Buffer | null = null;
-  readLarge(positionsPath).then(
-    (buf) => (positions ??= buf),
-    () => undefined, // the synchronous read below reports the error, if it recurs
-  );
-  const grams = new GramPostings(gramsBuf, () => (positions ??= readWholeFile(positionsPath)));
+  let grams: GramPostings;
+  try {
+    grams = new GramPostings(gramsBuf, () => {
+      try {
+        return (positions ??= readWholeFile(positionsPath));
+      } catch (err) {
+        throw damaged(POSITIONS_FILE, err);
+      }
+    });
+  } catch (err) {
+    texts.close();
+    throw damaged(GRAMS_FILE, err);
+  }
   const words = new WordIndex(genDir, manifest.wordShards, records.length);
-  return new Searcher({
+  let warming: Promise<void> | null = null;
+  return {
     info: {
       dir: genDir,
       formatVersion: manifest.formatVersion,
@@ -88,10 +161,25 @@ export async function openIndex(indexDir: string): Promise<Engine> {
       dataFingerprint: manifest.dataFingerprint,
     },
     records,
+    lists: grams,
     texts,
-    grams,
     words,
-  });
+    userDictionary,
+    warm() {
+      warming ??= (async () => {
+        const buf = await readLarge(positionsPath);
+        positions ??= buf;
+        grams.warmPositions();
+        await words.warm();
+      })().catch((err) => {
+        throw damaged(POSITIONS_FILE, err);
+      });
+      return warming;
+    },
+    close() {
+      texts.close();
+    },
+  };
 }
 
 /** Why an index must be (re)built before serving, or null when it is up to date. */
@@ -105,69 +193,9 @@ export async function staleReason(dataDir: string, indexDir: string): Promise<st
     return '索引不完整';
   }
   if (manifest.formatVersion !== FORMAT_VERSION) return '索引格式版本已变化';
-  // The fingerprint covers the user dictionary: compare with the one the index was built with.
-  if (manifest.hasUserDict) loadUserDictionary(join(genDir, USERDICT_FILE));
-  if (manifest.analyzer !== analyzerFingerprint()) return '分词器已变化';
+  // The fingerprint covers the user dictionary: the data folder's, compared with the index's.
+  const dict = await readFile(join(dataDir, USERDICT_FILE), 'utf8').catch(() => null);
+  if (manifest.analyzer !== analyzerFingerprint(dictionaryHash(dict))) return '分词器已变化';
   if (manifest.statFingerprint !== (await statFingerprint(dataDir))) return '数据文件夹有变化';
   return null;
-}
-
-/**
- * The live index of a folder, swapped atomically when a rebuild publishes a
- * new generation (CURRENT changes). A failed reload keeps the old snapshot.
- */
-export class IndexHandle {
-  private engine: Engine;
-  private watching = false;
-  private reloading: Promise<void> | null = null;
-
-  private constructor(
-    readonly indexDir: string,
-    engine: Engine,
-  ) {
-    this.engine = engine;
-  }
-
-  static async open(indexDir: string, opts: { watch?: boolean; onReload?: (e: Engine | Error) => void } = {}): Promise<IndexHandle> {
-    const handle = new IndexHandle(indexDir, await openIndex(indexDir));
-    if (opts.watch) handle.watch(opts.onReload);
-    return handle;
-  }
-
-  /** The snapshot to use for one request. */
-  current(): Engine {
-    return this.engine;
-  }
-
-  /** Opens the live generation again and swaps it in if it changed. */
-  async reload(): Promise<Engine> {
-    const genDir = await currentGeneration(this.indexDir);
-    if (genDir && genDir !== this.engine.info.dir) {
-      const old = this.engine;
-      this.engine = await openIndex(this.indexDir);
-      // Requests that took the old snapshot finish within this grace period.
-      setTimeout(() => old.close(), RETIRE_AFTER_MS).unref();
-    }
-    return this.engine;
-  }
-
-  private watch(onReload?: (e: Engine | Error) => void): void {
-    this.watching = true;
-    watchFile(join(this.indexDir, CURRENT_FILE), { interval: 1000 }, () => {
-      if (this.reloading) return;
-      this.reloading = this.reload()
-        .then((e) => onReload?.(e))
-        .catch((err: Error) => onReload?.(err))
-        .finally(() => {
-          this.reloading = null;
-        });
-    });
-  }
-
-  /** Stops watching and closes the current snapshot. */
-  close(): void {
-    if (this.watching) unwatchFile(join(this.indexDir, CURRENT_FILE));
-    this.watching = false;
-    this.engine.close();
-  }
 }

@@ -14,6 +14,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { IndexError } from './format.js';
 import { AppendFile } from './storage.js';
 
 const MAGIC = 'RST2';
@@ -146,7 +147,7 @@ function readFully(fd: number, buf: Buffer, position: number): void {
   let off = 0;
   while (off < buf.length) {
     const n = readSync(fd, buf, off, Math.min(buf.length - off, 1 << 30), position + off);
-    if (n === 0) throw new Error('index: texts.bin ended early');
+    if (n === 0) throw new IndexError('索引：文件 texts.bin 比记录的短（索引已损坏）——请运行 npm run index 重新建立索引');
     off += n;
   }
 }
@@ -170,9 +171,9 @@ export class TextStore {
     this.fd = fd;
     const size = fstatSync(fd).size;
     const trailer = Buffer.alloc(TRAILER);
-    if (size < TRAILER) throw new Error('index: texts.bin is damaged (too short)');
+    if (size < TRAILER) throw new IndexError('索引：文件 texts.bin 已损坏（太短）——请运行 npm run index 重新建立索引');
     readFully(fd, trailer, size - TRAILER);
-    if (trailer.toString('latin1', 28) !== MAGIC) throw new Error('index: texts.bin is damaged (bad trailer)');
+    if (trailer.toString('latin1', 28) !== MAGIC) throw new IndexError('索引：文件 texts.bin 已损坏（文件尾不符）——请运行 npm run index 重新建立索引');
     const diffPosAt = trailer.readDoubleLE(0);
     const diffCharAt = trailer.readDoubleLE(8);
     const tableAt = trailer.readDoubleLE(16);
@@ -209,7 +210,12 @@ export class TextStore {
     const t = doc * FIELDS;
     const blob = Buffer.allocUnsafe(this.table[t + 1]);
     readFully(this.fd, blob, this.table[t]);
-    const normBytes = inflateRawSync(blob);
+    let normBytes: Buffer;
+    try {
+      normBytes = inflateRawSync(blob);
+    } catch {
+      throw new IndexError(`索引：文件 texts.bin 中第 ${doc + 1} 篇报告的正文已损坏——请运行 npm run index 重新建立索引`);
+    }
     const norm = normBytes.toString('utf16le');
     const diffStart = this.table[t + 3];
     const diffCount = this.table[t + 4];

@@ -16,6 +16,7 @@
  * `loadJSON` reads) directly. A test checks it against `add` + `toJSON`.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { wordShardFile } from './format.js';
@@ -25,14 +26,6 @@ export const TITLE_BOOST = 3;
 
 /** MiniSearch's default BM25 parameters. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
-
-/** The parts of a loaded MiniSearch that scoring reads (see its termResults). */
-interface MiniSearchInternals {
-  _index: { get(term: string): Map<number, Map<number, number>> | undefined };
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _documentCount: number;
-}
 
 interface WordDoc {
   id: number;
@@ -180,8 +173,40 @@ export class WordIndexBuilder {
   }
 }
 
+/**
+ * A loaded shard: MiniSearch itself, plus read access to the term data its own
+ * `termResults` reads. A subclass, so that access is type-checked against
+ * MiniSearch's declared (protected) members: an upgrade that renames or
+ * reshapes them fails `npm run typecheck`, and the score test against
+ * `search` catches a change of meaning.
+ */
+export class WordShard extends MiniSearch<WordDoc> {
+  /**
+   * Loads a shard from MiniSearch's serialisation. `loadJSON` always builds a
+   * plain MiniSearch; the subclass adds methods only (no fields), so the loaded
+   * object is given its prototype.
+   */
+  static fromJSON(json: string): WordShard {
+    return Object.setPrototypeOf(MiniSearch.loadJSON<WordDoc>(json, miniSearchOptions), WordShard.prototype) as WordShard;
+  }
+
+  /** Per field id, the reports holding `word` and its frequency in each. */
+  termData(word: string): ReadonlyMap<number, ReadonlyMap<number, number>> | undefined {
+    return this._index.get(word);
+  }
+
+  /** Distinct words per field of each report (the same in every shard). */
+  fieldLengths(): ReadonlyMap<number, number[]> {
+    return this._fieldLength;
+  }
+
+  averageFieldLength(field: number): number {
+    return this._avgFieldLength[field];
+  }
+}
+
 export class WordIndex {
-  private readonly loaded = new Map<number, MiniSearch<WordDoc>>();
+  private readonly loaded = new Map<number, WordShard>();
   private lengths: Float64Array[] | null = null;
 
   constructor(
@@ -190,25 +215,32 @@ export class WordIndex {
     private readonly docCount: number,
   ) {}
 
-  private shard(k: number): MiniSearch<WordDoc> {
+  private shard(k: number): WordShard {
     let ms = this.loaded.get(k);
     if (!ms) {
-      ms = MiniSearch.loadJSON<WordDoc>(readFileSync(join(this.dir, wordShardFile(k)), 'utf8'), miniSearchOptions);
+      ms = WordShard.fromJSON(readFileSync(join(this.dir, wordShardFile(k)), 'utf8'));
       this.loaded.set(k, ms);
     }
     return ms;
   }
 
-  /** Loads every shard now (a server may prefer paying this at start-up). */
-  loadAll(): void {
-    for (let k = 0; k < this.shardCount; k++) this.shard(k);
+  /** Loads every shard now, reading the files off the main thread (a server warms up after start). */
+  async warm(): Promise<void> {
+    for (let k = 0; k < this.shardCount; k++) {
+      if (this.loaded.has(k)) continue;
+      const json = await readFile(join(this.dir, wordShardFile(k)), 'utf8');
+      if (!this.loaded.has(k)) this.loaded.set(k, WordShard.fromJSON(json));
+      // Let requests in between shards: parsing one is a few milliseconds of main-thread work.
+      await new Promise((r) => setImmediate(r));
+    }
+    this.fieldLengths(this.shard(0));
   }
 
   /** Field lengths per report (the same in every shard), as typed arrays for the scoring loop. */
-  private fieldLengths(ms: MiniSearchInternals): Float64Array[] {
+  private fieldLengths(ms: WordShard): Float64Array[] {
     if (!this.lengths) {
       const lengths = [new Float64Array(this.docCount), new Float64Array(this.docCount)];
-      for (const [doc, l] of ms._fieldLength) {
+      for (const [doc, l] of ms.fieldLengths()) {
         lengths[0][doc] = l[0];
         lengths[1][doc] = l[1];
       }
@@ -242,14 +274,14 @@ export class WordIndex {
     let w = 0;
     for (const word of new Set(words)) {
       w++;
-      const ms = this.shard(shardOf(word, this.shardCount)) as unknown as MiniSearchInternals;
-      const data = ms._index.get(word);
+      const ms = this.shard(shardOf(word, this.shardCount));
+      const data = ms.termData(word);
       if (!data) continue;
       const lengths = this.fieldLengths(ms);
       for (const [fieldId, postings] of data) {
-        const avg = ms._avgFieldLength[fieldId];
+        const avg = ms.averageFieldLength(fieldId);
         const df = postings.size;
-        const idf = Math.log(1 + (ms._documentCount - df + 0.5) / (df + 0.5));
+        const idf = Math.log(1 + (ms.documentCount - df + 0.5) / (df + 0.5));
         const weight = boosts[fieldId] * idf;
         const len = lengths[fieldId];
         const add = (doc: number, tf: number) => {

@@ -1,45 +1,67 @@
 /**
- * The library API shared by the CLI, the web server and the benchmark:
- * `openIndex(dir)` (src/index/reader.ts) gives an Engine over one consistent
- * snapshot of an on-disk index.
+ * The engine API: what every view (web pages, JSON API, CLI, research views)
+ * and every backend shares. A query is parsed once, at the edge; the engine
+ * takes the parsed query plus filters and returns plain data — match
+ * positions as offsets, never HTML. Every operation is async, so a backend
+ * that answers over the network implements the same interface.
+ *
+ * The local, on-disk backend is `LocalEngine` (src/search/local.ts), assembled
+ * by `openEngine` (src/search/open.ts).
+ *
+ * ### Examples
+ * const engine = await openEngine('index');
+ * const query = { parsed: parseQuery('三项制度'), match: 'exact' };
+ * const res = await engine.search(query, { regions: [], years: [2024] }, { sort: 'relevance', page: 1, size: 10 });
+ * // => { total: 2, facets: {…}, hits: [{ id, title, …, passages: [{ paragraph: 10, start, end, text, ranges }] }] }
  */
-import type { SearchRequest, SearchResponse, StoredReport } from '../types.js';
+import type {
+  CountBucket,
+  CountField,
+  Filters,
+  IndexInfo,
+  Occurrence,
+  OccurrencePage,
+  ReportParagraphs,
+  SearchOptions,
+  SearchQuery,
+  SearchResult,
+  ReportDocument,
+} from '../types.js';
 
-export interface IndexInfo {
-  dir: string;
-  formatVersion: number;
-  analyzer: string;
-  reports: number;
-  /** ISO timestamp. */
-  builtAt: string;
-  /** Fingerprint of the data folder the index was built from. */
-  dataFingerprint: string;
-}
-
-export interface ReportParagraph {
-  /** `p-N`, N = paragraph index in the cleaned text. */
-  anchor: string;
-  text: string;
-  /** Escaped paragraph text with the query's matches in <mark>; safe as HTML. */
-  html: string;
-  /** Matches of the query in this paragraph. */
-  matches: number;
-}
-
-export interface ReportView {
-  report: StoredReport;
-  paragraphs: ReportParagraph[];
-  /** Matches of the query in the whole text (0 without a query). */
-  matchCount: number;
+export interface CountOptions {
+  field: CountField;
+  /** For `region`: the path depth of the buckets (1 province, 2 city, 3 county). Default 1. */
+  depth?: number;
 }
 
 export interface Engine {
   readonly info: IndexInfo;
-  /** Throws QueryError (src/query/errors.ts) for a query it refuses; the web turns that into a 400. */
-  search(request: SearchRequest): SearchResponse;
-  getReport(id: string): StoredReport | null;
-  /** The report split into paragraphs, with the matches of `q` highlighted when given. */
-  viewReport(id: string, q?: string): ReportView | null;
+  /**
+   * Matching reports, facets counted over all of them before paging, and one
+   * page of hits with their best passages. Throws `QueryError` for a request
+   * it refuses (a page past the limit …); the web turns that into a 400.
+   */
+  search(query: SearchQuery, filters: Filters, options: SearchOptions): Promise<SearchResult>;
+  /** Every occurrence of the query's positive terms in the matching reports, in report order, then position; one page. */
+  occurrences(query: SearchQuery, filters: Filters, page: { page: number; size: number }): Promise<OccurrencePage>;
+  /** The same occurrences as a stream, for exports: nothing is held beyond one report. */
+  streamOccurrences(query: SearchQuery, filters: Filters): AsyncIterable<Occurrence>;
+  /** The distribution of the query over a metadata field, one bucket per value (未知 kept as null). */
+  countBy(query: SearchQuery, filters: Filters, options: CountOptions): Promise<CountBucket[]>;
+  /** A report's metadata and text, or null when the id is unknown. */
+  report(id: string): Promise<ReportDocument | null>;
+  /** A report split into paragraphs, with the query's matches as ranges (none without a query). */
+  paragraphs(id: string, query: SearchQuery | null): Promise<ReportParagraphs | null>;
   /** Releases open files; the snapshot must not be used afterwards. */
   close(): void;
+}
+
+/**
+ * Where a request gets its engine: `current()` is called once per request and
+ * that snapshot answers the whole request, even if a rebuilt index is swapped
+ * in meanwhile. `watchIndex` (src/search/open.ts) gives one that follows an
+ * index folder; `{ current: () => engine }` is one too.
+ */
+export interface EngineHandle {
+  current(): Engine;
 }

@@ -11,7 +11,8 @@
  * checked for reports inside it. Unscoped term sets are cached (LRU).
  */
 import { Bitset } from '../index/bitset.js';
-import { termKeys, type GramPostings } from '../index/postings.js';
+import { termKeys } from '../index/postings.js';
+import type { DocLists } from '../index/reader.js';
 import type { QueryNode, TermNode } from '../types.js';
 
 const CACHE_SIZE = 256;
@@ -21,7 +22,7 @@ export class Matcher {
 
   constructor(
     private readonly size: number,
-    private readonly grams: GramPostings,
+    private readonly grams: DocLists,
     private readonly normTitles: string[],
   ) {}
 

@@ -11,9 +11,8 @@
  * window never leaves its paragraph, and "densest" means most *distinct* terms first,
  * then most occurrences, so a window holding 法治 and 政府 beats one holding 法治 three times.
  */
-import type { Passage } from '../types.js';
-import type { ReportParagraph } from './engine.js';
-import { findMatches, highlightHtml, splitsPair, type Range } from './highlight.js';
+import type { ParagraphData, PassageData, Range } from '../types.js';
+import { findMatches, splitsPair } from './highlight.js';
 
 export interface Paragraph {
   /** 0-based; the anchor is `p-${index}`. */
@@ -60,7 +59,8 @@ const DISTINCT_WEIGHT = 1000;
 /** Above any score (terms are capped at MAX_QUERY_TERMS; a window holds < 2^20 occurrences). */
 const MAX_SCORE = 2 ** 20;
 
-interface Occurrence {
+/** An occurrence of one of the terms, offsets in the whole text. */
+export interface TermOccurrence {
   start: number;
   end: number;
   /** Index in the distinct term list. */
@@ -71,10 +71,10 @@ interface Occurrence {
  * Each distinct term's non-overlapping occurrences (the ones `countMatches` counts),
  * sorted by position.
  */
-function occurrences(normText: string, terms: readonly string[]): { occ: Occurrence[]; nTerms: number } {
+export function termOccurrences(normText: string, terms: readonly string[]): { occ: TermOccurrence[]; nTerms: number } {
   const list: string[] = [];
   for (const t of terms) if (t !== '' && !list.includes(t)) list.push(t);
-  const occ: Occurrence[] = [];
+  const occ: TermOccurrence[] = [];
   list.forEach((term, k) => {
     const len = term.length;
     for (let i = normText.indexOf(term, 0); i >= 0; ) {
@@ -192,15 +192,6 @@ function snapEnd(normText: string, end: number, ce: number, pe: number, snap: nu
   return end;
 }
 
-/** The escaped HTML of a passage, with `…` where it cuts its paragraph. */
-function passageHtml(text: string, ranges: readonly Range[], start: number, end: number, p: Paragraph): string {
-  const k = firstRangeEndingAfter(ranges, start);
-  let m = k;
-  while (m < ranges.length && ranges[m][0] < end) m++;
-  const html = highlightHtml(text, ranges.slice(k, m), start, end);
-  return (start > p.start ? '…' : '') + html + (end < p.end ? '…' : '');
-}
-
 function leadSpan(normText: string, text: string, paragraphs: Paragraph[], o: Required<PassageOptions>): PassageSpan[] {
   const p =
     paragraphs.find((x) => x.end - x.start >= LEAD_MIN_LENGTH) ?? paragraphs.find((x) => x.end > x.start);
@@ -227,9 +218,9 @@ export interface PassageSpan {
 /**
  * The best passages of a report for the given terms, and the report's match count.
  *
- * - Each passage lies within ONE paragraph (`anchor: 'p-N'`), is about `width` code
- *   units long, and starts/ends at the paragraph edge or after a sentence end (。！？；)
- *   when one is within `snap`; `…` marks where it cuts its paragraph.
+ * - Each passage lies within ONE paragraph, is about `width` code units long, and
+ *   starts/ends at the paragraph edge or after a sentence end (。！？；) when one is
+ *   within `snap`; a passage that does not reach an edge of its paragraph was cut there.
  * - Score of a window: distinct terms × 1000 + occurrences. Passages are returned by
  *   score, then position; they never overlap; at most `max`.
  * - `matchCount` is `countMatches(normText, terms)` (non-overlapping occurrences of
@@ -237,23 +228,27 @@ export interface PassageSpan {
  * - No terms, or no match: one lead passage without marks, from the first paragraph
  *   of at least 40 characters (the first non-empty one otherwise).
  *
- * Removing the marks and unescaping `html` gives `text.slice(start, end)` plus any `…`.
+ * Offsets (`start`, `end`, `ranges`) are relative to the paragraph; `text` is the slice.
  *
  * ### Examples
- * bestPassages(text, normalize(text), ['三项制度'])
- * // => { passages: [{ anchor: 'p-12', html: '…全面落实行政执法“<mark>三项制度</mark>”。…' }], matchCount: 2 }
+ * bestPassages(text, normalize(text), ['三项制度']).passages[0]
+ * // => { paragraph: 12, start: 30, end: 150, length: 420, text: '全面落实行政执法“三项制度”。…', ranges: [[39, 43]] }
  */
 export function bestPassages(
   text: string,
   normText: string,
   terms: readonly string[],
   opts: PassageOptions = {},
-): { passages: Passage[]; matchCount: number } {
+): { passages: PassageData[]; matchCount: number } {
   const { spans, matchCount, ranges } = passageSpans(text, normText, terms, opts);
-  const passages = spans.map(({ paragraph, start, end }) => ({
-    anchor: `p-${paragraph.index}`,
-    html: passageHtml(text, ranges, start, end, paragraph),
-  }));
+  const passages = spans.map(({ paragraph: p, start, end }): PassageData => {
+    const k = firstRangeEndingAfter(ranges, start);
+    const marks: Range[] = [];
+    for (let m = k; m < ranges.length && ranges[m][0] < end; m++) {
+      marks.push([Math.max(ranges[m][0], start) - p.start, Math.min(ranges[m][1], end) - p.start]);
+    }
+    return { paragraph: p.index, start: start - p.start, end: end - p.start, length: p.end - p.start, text: text.slice(start, end), ranges: marks };
+  });
   return { passages, matchCount };
 }
 
@@ -269,7 +264,7 @@ export function passageSpans(
 ): { spans: PassageSpan[]; matchCount: number; ranges: Range[] } {
   const o: Required<PassageOptions> = { ...DEFAULTS, ...opts };
   const paragraphs = splitParagraphs(text);
-  const { occ, nTerms } = occurrences(normText, terms);
+  const { occ, nTerms } = termOccurrences(normText, terms);
   if (occ.length === 0) return { spans: leadSpan(normText, text, paragraphs, o), matchCount: 0, ranges: [] };
 
   // Candidate windows: for each occurrence l, the run l..r-1 of occurrences of the same
@@ -330,29 +325,26 @@ export function passageSpans(
 }
 
 /**
- * Every paragraph of a report with its anchor, plain text, escaped HTML with the
- * terms marked, and its match count (same counting as `countMatches`). One pass over
- * the text per term, whatever the number of paragraphs.
+ * Every paragraph of a report with its text, the ranges of the terms to mark in it
+ * (offsets into the paragraph), and its match count (same counting as
+ * `countMatches`). One pass over the text per term, whatever the number of paragraphs.
  */
-export function highlightParagraphs(text: string, normText: string, terms: readonly string[]): ReportParagraph[] {
+export function highlightParagraphs(text: string, normText: string, terms: readonly string[]): ParagraphData[] {
   const ranges = findMatches(normText, terms);
-  const { occ } = occurrences(normText, terms);
-  const out: ReportParagraph[] = [];
+  const { occ } = termOccurrences(normText, terms);
+  const out: ParagraphData[] = [];
   let ri = 0;
   let oi = 0;
   for (const p of splitParagraphs(text)) {
     while (ri < ranges.length && ranges[ri][1] <= p.start) ri++;
-    let rj = ri;
-    while (rj < ranges.length && ranges[rj][0] < p.end) rj++;
+    const marks: Range[] = [];
+    for (let rj = ri; rj < ranges.length && ranges[rj][0] < p.end; rj++) {
+      marks.push([Math.max(ranges[rj][0], p.start) - p.start, Math.min(ranges[rj][1], p.end) - p.start]);
+    }
     while (oi < occ.length && occ[oi].start < p.start) oi++;
     let matches = 0;
     for (; oi < occ.length && occ[oi].start < p.end; oi++) if (occ[oi].end <= p.end) matches++;
-    out.push({
-      anchor: `p-${p.index}`,
-      text: text.slice(p.start, p.end),
-      html: highlightHtml(text, ranges.slice(ri, rj), p.start, p.end),
-      matches,
-    });
+    out.push({ index: p.index, text: text.slice(p.start, p.end), ranges: marks, matches });
   }
   return out;
 }

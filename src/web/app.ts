@@ -4,30 +4,22 @@
  * without listening, so tests can `listen(0)` and `src/cli/serve.ts` can serve it.
  *
  * ### Examples
- * const app = createApp({ handle: await IndexHandle.open('index', { watch: true }) });
+ * const app = createApp({ handle: await watchIndex('index') });
  * app.listen(3000, '127.0.0.1');
  */
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Engine } from '../search/engine.js';
+import type { EngineHandle } from '../search/engine.js';
 import { errorHandler, notFound } from './errors.js';
-import { parseQueryString } from './params.js';
+import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 
-/**
- * Where routes get an engine: `current()` is called once per request and that
- * snapshot answers the whole request, even if a rebuilt index is swapped in meanwhile.
- * `IndexHandle` (src/index/reader.ts) is one; `{ current: () => engine }` is another.
- */
-export interface EngineSource {
-  current(): Engine;
-}
-
 export interface AppOptions {
-  handle: EngineSource;
+  /** Where each request gets its engine snapshot (`watchIndex`, or `{ current: () => engine }`). */
+  handle: EngineHandle;
   /** Templates folder; default `views/` at the repository root. */
   viewsDir?: string;
   /** Static files served under /static; default `public/`. */

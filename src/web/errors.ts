@@ -5,7 +5,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { QueryError } from '../query/errors.js';
-import { ParamError } from './params.js';
+import { ParamError } from '../search/request.js';
 
 /** A page or report that does not exist; `message` is Chinese. */
 export class NotFoundError extends Error {

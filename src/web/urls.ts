@@ -2,10 +2,10 @@
  * URLs of the web UI, built with URLSearchParams only: the whole search state
  * lives in the URL, so every link is a shareable search.
  */
-import { DEFAULT_SIZE, defaultSort, type ValidSearchRequest } from './params.js';
+import { DEFAULT_SIZE, defaultSort, type SearchRequest } from '../search/request.js';
 
 /** `/?q=…&region=…&year=…&sort=…&size=…&page=…`, leaving out defaults so links stay short. */
-export function searchUrl(state: ValidSearchRequest): string {
+export function searchUrl(state: SearchRequest): string {
   const p = new URLSearchParams();
   if (state.q) p.set('q', state.q);
   for (const r of state.regions) p.append('region', r);

@@ -4,9 +4,9 @@
  * what to suggest when nothing matched) is decided here, in pure functions, so
  * templates only loop and print.
  */
-import type { ReportView } from '../search/engine.js';
-import { type FacetBucket, type FieldOrigin, type MetaField, type Region, type SearchResponse, type SortOrder } from '../types.js';
-import { DEFAULT_SIZE, defaultSort, MAX_PAGE, type ValidSearchRequest } from './params.js';
+import type { FacetBucket, FieldOrigin, MetaField, Region, ReportParagraphs, SearchResponse, SortOrder } from '../types.js';
+import { highlightHtml } from './html.js';
+import { DEFAULT_SIZE, defaultSort, MAX_PAGE, type SearchRequest } from '../search/request.js';
 import { docUrl, paragraphPermalink, searchUrl } from './urls.js';
 
 export interface Link {
@@ -40,7 +40,7 @@ export interface PageLink {
 
 export interface SearchPageModel {
   pageTitle: string;
-  state: ValidSearchRequest;
+  state: SearchRequest;
   /** Filters and sort carried by the search form, so a new query keeps them. */
   hidden: { name: string; value: string }[];
   total: number;
@@ -103,7 +103,7 @@ function yearToggle(selected: number[], year: number): number[] {
 }
 
 /** Filter changes reset paging: page 7 of another result set means nothing. */
-function withState(state: ValidSearchRequest, change: Partial<ValidSearchRequest>): string {
+function withState(state: SearchRequest, change: Partial<SearchRequest>): string {
   return searchUrl({ ...state, page: 1, ...change });
 }
 
@@ -117,7 +117,7 @@ export function foldFacet(links: FacetLink[], n: number): { top: FacetLink[]; mo
   return { top, more: links.filter((l) => !top.includes(l)) };
 }
 
-export function regionFacetLinks(state: ValidSearchRequest, buckets: FacetBucket[]): FacetLink[] {
+export function regionFacetLinks(state: SearchRequest, buckets: FacetBucket[]): FacetLink[] {
   return buckets.map((b) => ({
     value: b.value,
     // buckets are children of the drilled-into region: show the last level only
@@ -128,7 +128,7 @@ export function regionFacetLinks(state: ValidSearchRequest, buckets: FacetBucket
   }));
 }
 
-export function yearFacetLinks(state: ValidSearchRequest, buckets: FacetBucket[]): FacetLink[] {
+export function yearFacetLinks(state: SearchRequest, buckets: FacetBucket[]): FacetLink[] {
   return buckets
     .map((b) => ({ b, year: Number(b.value) }))
     .filter(({ year }) => Number.isInteger(year))
@@ -143,7 +143,7 @@ export function yearFacetLinks(state: ValidSearchRequest, buckets: FacetBucket[]
 }
 
 /** 全部地区 › 四川省 › 达州市 — each level leads back up; shown when one region is selected. */
-export function regionCrumbs(state: ValidSearchRequest): Link[] {
+export function regionCrumbs(state: SearchRequest): Link[] {
   if (state.regions.length !== 1) return [];
   const parts = state.regions[0].split('/');
   const crumbs: Link[] = [{ label: '全部地区', url: withState(state, { regions: [] }) }];
@@ -153,7 +153,7 @@ export function regionCrumbs(state: ValidSearchRequest): Link[] {
   return crumbs;
 }
 
-export function filterChips(state: ValidSearchRequest): Link[] {
+export function filterChips(state: SearchRequest): Link[] {
   return [
     ...state.regions.map((r) => ({
       label: `地区：${regionLabel(r)}`,
@@ -167,7 +167,7 @@ export function filterChips(state: ValidSearchRequest): Link[] {
 }
 
 /** Page numbers around the current page, with null for a gap (…). */
-export function pagination(state: ValidSearchRequest, total: number): SearchPageModel['pagination'] {
+export function pagination(state: SearchRequest, total: number): SearchPageModel['pagination'] {
   const last = Math.min(Math.ceil(total / state.size), MAX_PAGE);
   if (last <= 1) return null;
   const at = (n: number) => searchUrl({ ...state, page: n });
@@ -201,12 +201,12 @@ export const LOOSER_LABEL = '拆成词语分别查找：';
  * suggestions({ ...state, q: '行政执法公示' }, 0, '行政 执法 公示')
  * // => [{ label: '拆成词语分别查找：行政 执法 公示', url: (the search URL for q=行政 执法 公示) }]
  */
-export function suggestions(state: ValidSearchRequest, total: number, looserQuery: string | null = null): Link[] {
+export function suggestions(state: SearchRequest, total: number, looserQuery: string | null = null): Link[] {
   if (total > 0) return [{ label: '回到第 1 页', url: searchUrl({ ...state, page: 1 }) }];
   const out: Link[] = [];
   const here = withState(state, {});
   // a suggestion that leads back here, or where an earlier one already leads, helps nobody
-  const add = (label: string, q: string, change: Partial<ValidSearchRequest> = {}) => {
+  const add = (label: string, q: string, change: Partial<SearchRequest> = {}) => {
     const url = withState(state, { q, ...change });
     if (url !== here && !out.some((l) => l.url === url)) out.push({ label, url });
   };
@@ -229,12 +229,12 @@ export function suggestions(state: ValidSearchRequest, total: number, looserQuer
 export const FEW_RESULTS = 3;
 
 /** The "还可以试试" link under a short result list, or null (no looser query, or enough results). */
-export function looserHint(state: ValidSearchRequest, res: Pick<SearchResponse, 'total' | 'hits' | 'looserQuery'>): Link | null {
+export function looserHint(state: SearchRequest, res: Pick<SearchResponse, 'total' | 'hits' | 'looserQuery'>): Link | null {
   if (!res.looserQuery || res.hits.length === 0 || res.total > FEW_RESULTS) return null;
   return { label: res.looserQuery, url: withState(state, { q: res.looserQuery }) };
 }
 
-export function hitView(state: ValidSearchRequest, hit: SearchResponse['hits'][number]): HitView {
+export function hitView(state: SearchRequest, hit: SearchResponse['hits'][number]): HitView {
   return {
     id: hit.id,
     title: hit.title,
@@ -248,7 +248,7 @@ export function hitView(state: ValidSearchRequest, hit: SearchResponse['hits'][n
   };
 }
 
-export function searchPageModel(state: ValidSearchRequest, res: SearchResponse): SearchPageModel {
+export function searchPageModel(state: SearchRequest, res: SearchResponse): SearchPageModel {
   const chips = filterChips(state);
   const from = res.total === 0 ? 0 : (state.page - 1) * state.size + 1;
   const to = Math.min(res.total, (state.page - 1) * state.size + res.hits.length);
@@ -342,7 +342,7 @@ export function safeHref(url: string | null): string | null {
   return url && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
 }
 
-export function reportPageModel(view: ReportView, q: string): ReportPageModel {
+export function reportPageModel(view: ReportParagraphs, q: string): ReportPageModel {
   const r = view.report;
   const src = (f: MetaField) => (r.sources[f] ? ORIGIN_LABELS[r.sources[f]!] ?? r.sources[f]! : null);
   const rows: MetaRow[] = [];
@@ -356,6 +356,7 @@ export function reportPageModel(view: ReportView, q: string): ReportPageModel {
   add('docNumber', r.docNumber);
   add('sourceUrl', r.sourceUrl, safeHref(r.sourceUrl));
   const first = view.paragraphs.find((p) => p.matches > 0);
+  const anchor = (p: { index: number }) => `p-${p.index}`;
   return {
     pageTitle: `${r.title} - 报告搜索`,
     id: r.id,
@@ -364,32 +365,15 @@ export function reportPageModel(view: ReportView, q: string): ReportPageModel {
     meta: [{ label: FIELD_LABELS.title, value: r.title, href: null, source: src('title') }, ...rows],
     warnings: r.warnings,
     paragraphs: view.paragraphs.map((p) => ({
-      anchor: p.anchor,
-      html: p.html,
+      anchor: anchor(p),
+      html: highlightHtml(p.text, p.ranges),
       matches: p.matches,
-      permalink: paragraphPermalink(r.id, p.anchor),
+      permalink: paragraphPermalink(r.id, anchor(p)),
       heading: isHeading(p.text),
     })),
     matchCount: view.matchCount,
-    firstMatch: first ? first.anchor : null,
+    firstMatch: first ? anchor(first) : null,
     plainUrl: docUrl(r.id),
     backUrl: q ? searchUrl({ q, regions: [], years: [], sort: defaultSort(q), page: 1, size: DEFAULT_SIZE }) : '/',
-  };
-}
-
-/** The `/api/doc/:id` body: the report's metadata and its paragraphs as plain text. */
-export function apiDoc(view: ReportView) {
-  const r = view.report;
-  return {
-    id: r.id,
-    title: r.title,
-    issuer: r.issuer,
-    region: r.region,
-    year: r.year,
-    date: r.date,
-    docNumber: r.docNumber,
-    sourceUrl: r.sourceUrl,
-    sources: r.sources,
-    paragraphs: view.paragraphs.map((p) => ({ anchor: p.anchor, text: p.text })),
   };
 }

@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/builder.js';
 import { MANIFEST_FILE } from '../../src/index/format.js';
-import { openIndex } from '../../src/index/reader.js';
 import { currentGeneration } from '../../src/index/storage.js';
 import type { Engine } from '../../src/search/engine.js';
-import { CORPUS_DIR } from '../helpers/fixture-index.js';
+import { openEngine } from '../../src/search/open.js';
+import { CORPUS_DIR, search } from '../helpers/fixture-index.js';
 
 const QUERIES = ['三项制度', '"重大行政决策"', '法治 OR 发展', '增量索引测试短语', '新增段落用于检验', '锡林郭勒', '标题:政府工作报告', ''];
 
-function answers(engine: Engine) {
-  return QUERIES.map((q) => ({ ...engine.search({ q, size: 100 }), tookMs: 0 }));
+async function answers(engine: Engine) {
+  return Promise.all(QUERIES.map(async (q) => ({ ...(await search(engine, { q, size: 100 })), tookMs: 0 })));
 }
 
 let work: string;
@@ -50,16 +50,16 @@ describe('incremental re-index', () => {
     const full = await buildIndex({ dataDir: data, indexDir: scratch, workers: 0, cache: false });
     expect(full.reused).toBe(0);
 
-    const inc = await openIndex(incremental);
-    const ref = await openIndex(scratch);
-    expect(answers(inc)).toEqual(answers(ref));
+    const inc = await openEngine(incremental);
+    const ref = await openEngine(scratch);
+    expect(await answers(inc)).toEqual(await answers(ref));
 
     const manifest = async (dir: string) => JSON.parse(await readFile(join((await currentGeneration(dir))!, MANIFEST_FILE), 'utf8'));
     expect((await manifest(incremental)).dataFingerprint).toBe((await manifest(scratch)).dataFingerprint);
 
-    expect(inc.search({ q: '增量索引测试短语' }).hits.map((h) => h.id)).toEqual(['seeds-005_added']);
-    expect(inc.search({ q: '新增段落用于检验' }).hits.map((h) => h.id)).toEqual(['seeds-001_9142c4c7e365e737']);
-    expect(inc.getReport('seeds-000_abd99ba7655eaa30')).toBeNull();
-    expect(inc.search({ q: '锡林郭勒' }).hits.map((h) => h.id)).not.toContain('seeds-000_abd99ba7655eaa30');
+    expect((await search(inc, { q: '增量索引测试短语' })).hits.map((h) => h.id)).toEqual(['seeds-005_added']);
+    expect((await search(inc, { q: '新增段落用于检验' })).hits.map((h) => h.id)).toEqual(['seeds-001_9142c4c7e365e737']);
+    expect(await inc.report('seeds-000_abd99ba7655eaa30')).toBeNull();
+    expect((await search(inc, { q: '锡林郭勒' })).hits.map((h) => h.id)).not.toContain('seeds-000_abd99ba7655eaa30');
   });
 });

@@ -8,7 +8,8 @@ import { normalize } from '../../src/analyze/analyzer.js';
 import { ingestFolder } from '../../src/ingest/index.js';
 import type { Engine } from '../../src/search/engine.js';
 import type { ReportDocument } from '../../src/types.js';
-import { buildFixtureIndex, CORPUS_DIR, type FixtureIndex } from '../helpers/fixture-index.js';
+import { buildFixtureIndex, CORPUS_DIR, search, type FixtureIndex } from '../helpers/fixture-index.js';
+import { passageHtml } from '../../src/web/html.js';
 
 // Generated sizes at their largest: long strings and big numbers, not toy cases.
 fc.configureGlobal({ baseSize: 'xlarge' });
@@ -26,8 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => fx.cleanup());
 
-function hitIds(q: string, extra: { regions?: string[]; years?: number[] } = {}): string[] {
-  const res = engine.search({ q, size: 100, ...extra });
+async function hitIds(q: string, extra: { regions?: string[]; years?: number[] } = {}): Promise<string[]> {
+  const res = await search(engine, { q, size: 100, ...extra });
   expect(res.total).toBe(res.hits.length); // the corpus is smaller than one page
   return res.hits.map((h) => h.id).sort();
 }
@@ -43,10 +44,10 @@ const typeable = (s: string) => !/[\s"“”「」『』＂]/.test(s) && !/^-/.t
 describe('phrases match exactly what the text contains', () => {
   it.each(['三项制度', '法治政府', '双随机', '湟中', '新县', '营商环境', '重大行政决策', '习近平法治思想', '具体负责'])(
     '%s, quoted and unquoted',
-    (phrase) => {
+    async (phrase) => {
       const expected = bruteForce(phrase);
-      expect(hitIds(`"${phrase}"`)).toEqual(expected);
-      expect(hitIds(phrase)).toEqual(expected);
+      expect(await hitIds(`"${phrase}"`)).toEqual(expected);
+      expect(await hitIds(phrase)).toEqual(expected);
     },
   );
 
@@ -58,49 +59,49 @@ describe('phrases match exactly what the text contains', () => {
       return text.slice(s, s + len);
     });
 
-  it('random substrings of the real reports (2–12 characters, across word boundaries)', () => {
+  it('random substrings of the real reports (2–12 characters, across word boundaries)', async () => {
     const substring = slice(2, 12)
       .filter((s) => s.trim().length >= 2 && typeable(s) && !s.includes('\n'));
-    fc.assert(
-      fc.property(substring, (phrase) => {
+    await fc.assert(
+      fc.asyncProperty(substring, async (phrase) => {
         const expected = bruteForce(phrase);
         expect(expected.length).toBeGreaterThan(0);
-        expect(hitIds(`"${phrase}"`)).toEqual(expected);
+        expect(await hitIds(`"${phrase}"`)).toEqual(expected);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('strings spliced from two reports (mostly absent: precision)', () => {
+  it('strings spliced from two reports (mostly absent: precision)', async () => {
     const piece = slice(1, 6);
     const spliced = fc.tuple(piece, piece).map(([a, b]) => a + b).filter((s) => s.length >= 2 && typeable(s) && !s.includes('\n'));
-    fc.assert(
-      fc.property(spliced, (phrase) => {
-        expect(hitIds(`"${phrase}"`)).toEqual(bruteForce(phrase));
+    await fc.assert(
+      fc.asyncProperty(spliced, async (phrase) => {
+        expect(await hitIds(`"${phrase}"`)).toEqual(bruteForce(phrase));
       }),
       { numRuns: 300 },
     );
   });
 
-  it('random strings over the corpus alphabet, as large as fast-check makes them', () => {
+  it('random strings over the corpus alphabet, as large as fast-check makes them', async () => {
     const alphabet = [...new Set(docs.flatMap((d) => [...d.text.slice(0, 400)]))].filter((c) => typeable(c) && c !== '\n');
     const word = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 2, maxLength: 12, size: 'max' });
-    fc.assert(
-      fc.property(word, (phrase) => {
-        expect(hitIds(`"${phrase}"`)).toEqual(bruteForce(phrase));
+    await fc.assert(
+      fc.asyncProperty(word, async (phrase) => {
+        expect(await hitIds(`"${phrase}"`)).toEqual(bruteForce(phrase));
       }),
       { numRuns: 300 },
     );
   });
 
-  it('a Traditional-Chinese query finds the Simplified text', () => {
-    expect(hitIds('"法治政府建設"')).toEqual(bruteForce('法治政府建设'));
+  it('a Traditional-Chinese query finds the Simplified text', async () => {
+    expect(await hitIds('"法治政府建設"')).toEqual(bruteForce('法治政府建设'));
     expect(bruteForce('法治政府建设').length).toBeGreaterThan(0);
-    expect(hitIds('營商環境')).toEqual(bruteForce('营商环境'));
+    expect(await hitIds('營商環境')).toEqual(bruteForce('营商环境'));
   });
 
-  it('full-width and half-width forms of the same text match each other', () => {
-    expect(hitIds('"（一）"')).toEqual(bruteForce('(一)'));
+  it('full-width and half-width forms of the same text match each other', async () => {
+    expect(await hitIds('"（一）"')).toEqual(bruteForce('(一)'));
     expect(bruteForce('(一)').length).toBeGreaterThan(0);
   });
 });
@@ -110,20 +111,20 @@ describe('boolean operators follow set algebra', () => {
   const B = '营商环境';
   const set = (ids: string[]) => new Set(ids);
 
-  it('AND, OR, NOT', () => {
+  it('AND, OR, NOT', async () => {
     const a = set(bruteForce(A));
     const b = set(bruteForce(B));
-    expect(hitIds(`${A} ${B}`)).toEqual([...a].filter((x) => b.has(x)).sort());
-    expect(hitIds(`${A} OR ${B}`)).toEqual([...new Set([...a, ...b])].sort());
-    expect(hitIds(`${A} -${B}`)).toEqual([...a].filter((x) => !b.has(x)).sort());
-    expect(hitIds(`-${B}`)).toEqual(norms.map((d) => d.id).filter((x) => !b.has(x)).sort());
+    expect(await hitIds(`${A} ${B}`)).toEqual([...a].filter((x) => b.has(x)).sort());
+    expect(await hitIds(`${A} OR ${B}`)).toEqual([...new Set([...a, ...b])].sort());
+    expect(await hitIds(`${A} -${B}`)).toEqual([...a].filter((x) => !b.has(x)).sort());
+    expect(await hitIds(`-${B}`)).toEqual(norms.map((d) => d.id).filter((x) => !b.has(x)).sort());
   });
 
-  it('title scope matches the title only', () => {
+  it('title scope matches the title only', async () => {
     const expected = norms.filter((d) => d.title.includes('法治')).map((d) => d.id).sort();
     expect(expected.length).toBeGreaterThan(0);
-    expect(hitIds('标题:法治')).toEqual(expected);
-    expect(hitIds('title:法治')).toEqual(expected);
+    expect(await hitIds('标题:法治')).toEqual(expected);
+    expect(await hitIds('title:法治')).toEqual(expected);
   });
 });
 
@@ -142,8 +143,8 @@ describe('facets are counted over all matches, each ignoring its own selection',
     ['建设', ['上海市'], [2022, 2026]],
   ];
 
-  it.each(cases)('q=%s regions=%j years=%j', (q, regions, years) => {
-    const res = engine.search({ q, regions, years, size: 100 });
+  it.each(cases)('q=%s regions=%j years=%j', async (q, regions, years) => {
+    const res = await search(engine, { q, regions, years, size: 100 });
     const p = normalize(q.replace(/"/g, ''));
     const matching = docs.filter((d) => normalize(d.text).includes(p));
     const hits = matching.filter((d) => inRegion(d, regions) && inYear(d, years));
@@ -174,23 +175,23 @@ describe('facets are counted over all matches, each ignoring its own selection',
 });
 
 describe('hits', () => {
-  it('count every occurrence and mark only query terms', () => {
-    const res = engine.search({ q: '"三项制度"', size: 100 });
+  it('count every occurrence and mark only query terms', async () => {
+    const res = await search(engine, { q: '"三项制度"', size: 100 });
     for (const h of res.hits) {
       const d = norms.find((n) => n.id === h.id)!;
       expect(h.matchCount).toBe(d.norm.split('三项制度').length - 1);
       expect(h.passages.length).toBeGreaterThan(0);
       expect(h.passages.length).toBeLessThanOrEqual(3);
       for (const p of h.passages) {
-        const marks = [...p.html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]);
+        const marks = [...passageHtml(p).matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]);
         expect(marks.length).toBeGreaterThan(0);
         for (const m of marks) expect(normalize(m)).toBe('三项制度');
       }
     }
   });
 
-  it('rank a report with the words together above reports with them apart', () => {
-    const res = engine.search({ q: '行政执法 公示', size: 100 });
+  it('rank a report with the words together above reports with them apart', async () => {
+    const res = await search(engine, { q: '行政执法 公示', size: 100 });
     const together = new Set(bruteForce('行政执法公示'));
     expect(together.size).toBeGreaterThan(0);
     const ranks = res.hits.map((h) => together.has(h.id));
@@ -202,19 +203,19 @@ describe('hits', () => {
     expect(firstApart === -1 || firstApart > 0).toBe(true);
   });
 
-  it('sort by date, newest or oldest first, undated last', () => {
-    const desc = engine.search({ q: '法治', sort: 'date-desc', size: 100 }).hits.map((h) => h.date);
-    const asc = engine.search({ q: '法治', sort: 'date-asc', size: 100 }).hits.map((h) => h.date);
+  it('sort by date, newest or oldest first, undated last', async () => {
+    const desc = (await search(engine, { q: '法治', sort: 'date-desc', size: 100 })).hits.map((h) => h.date);
+    const asc = (await search(engine, { q: '法治', sort: 'date-asc', size: 100 })).hits.map((h) => h.date);
     const dated = (xs: Array<string | null>) => xs.filter((x): x is string => x !== null);
     expect(dated(desc)).toEqual([...dated(desc)].sort().reverse());
     expect(dated(asc)).toEqual([...dated(asc)].sort());
     expect(desc.indexOf(null) === -1 || desc.slice(desc.indexOf(null)).every((x) => x === null)).toBe(true);
   });
 
-  it('page through all hits without gaps or repeats', () => {
-    const all = engine.search({ q: '发展', size: 100 }).hits.map((h) => h.id);
+  it('page through all hits without gaps or repeats', async () => {
+    const all = (await search(engine, { q: '发展', size: 100 })).hits.map((h) => h.id);
     const paged: string[] = [];
-    for (let page = 1; page <= Math.ceil(all.length / 7); page++) paged.push(...engine.search({ q: '发展', size: 7, page }).hits.map((h) => h.id));
+    for (let page = 1; page <= Math.ceil(all.length / 7); page++) paged.push(...(await search(engine, { q: '发展', size: 7, page })).hits.map((h) => h.id));
     expect(paged).toEqual(all);
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src/analyze/analyzer.js';
-import { countMatches, escapeHtml, findMatches, highlightHtml, mergeRanges, unescapeHtml } from '../../src/search/highlight.js';
+import { countMatches, findMatches, mergeRanges } from '../../src/search/highlight.js';
+import { escapeHtml, highlightHtml, unescapeHtml } from '../../src/web/html.js';
 
 describe('findMatches', () => {
   const cases: Array<[string, string[], Array<[number, number]>]> = [

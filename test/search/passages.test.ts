@@ -3,9 +3,31 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src/analyze/analyzer.js';
 import { highlightTerms, parseQuery } from '../../src/query/parser.js';
-import { countMatches, unescapeHtml } from '../../src/search/highlight.js';
-import { bestPassages, highlightParagraphs, passageSpans, splitParagraphs } from '../../src/search/passages.js';
+import { countMatches } from '../../src/search/highlight.js';
+import { bestPassages as passageData, highlightParagraphs as paragraphData, passageSpans, splitParagraphs, type PassageOptions } from '../../src/search/passages.js';
 import type { Passage } from '../../src/types.js';
+import { highlightHtml, passageHtml, unescapeHtml } from '../../src/web/html.js';
+
+/**
+ * The engine returns passages and paragraphs as data (offsets and ranges); the
+ * web renders them. These tests read the rendered form, so both are checked,
+ * and each passage's data is checked against its paragraph.
+ */
+function bestPassages(text: string, norm: string, terms: readonly string[], opts?: PassageOptions): { passages: Passage[]; matchCount: number } {
+  const r = passageData(text, norm, terms, opts);
+  const paragraphs = text.split('\n');
+  for (const p of r.passages) {
+    const para = paragraphs[p.paragraph];
+    expect(p.text).toBe(para.slice(p.start, p.end));
+    expect(p.length).toBe(para.length);
+    for (const [s, e] of p.ranges) expect(s >= p.start && e <= p.end && s < e).toBe(true);
+  }
+  return { matchCount: r.matchCount, passages: r.passages.map((p) => ({ anchor: `p-${p.paragraph}`, html: passageHtml(p) })) };
+}
+
+function highlightParagraphs(text: string, norm: string, terms: readonly string[]) {
+  return paragraphData(text, norm, terms).map((p) => ({ anchor: `p-${p.index}`, text: p.text, html: highlightHtml(p.text, p.ranges), matches: p.matches }));
+}
 
 /** A seed report as cleaned text: trimmed, non-empty lines joined by '\n' (no dependency on ingest). */
 function seed(name: string): string {

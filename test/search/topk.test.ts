@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { topK } from '../../src/search/searcher.js';
+import { topK } from '../../src/search/topk.js';
 
 describe('topK', () => {
   it('equals the first k of a full sort, ties included', () => {

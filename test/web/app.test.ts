@@ -7,20 +7,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/search/engine.js';
-import type { SearchResponse } from '../../src/types.js';
+import type { SearchResponse, ReportDocument } from '../../src/types.js';
 import { normalize } from '../../src/analyze/analyzer.js';
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS } from '../../src/query/errors.js';
 import { createApp } from '../../src/web/app.js';
 import { FEW_RESULTS, LOOSER_LABEL, ORIGIN_LABELS } from '../../src/web/viewmodels.js';
-import { buildFixtureIndex, CORPUS_DIR, type FixtureIndex } from '../helpers/fixture-index.js';
+import { buildFixtureIndex, CORPUS_DIR, search, type FixtureIndex } from '../helpers/fixture-index.js';
 import { getJson, getPage, qs, serve, type Served } from '../helpers/http.js';
 
 let fx: FixtureIndex;
 let srv: Served;
+/** Every report as the engine stores it, read once: the brute-force side of the tests. */
+const reports = new Map<string, ReportDocument>();
+const reportOf = (id: string) => reports.get(id)!;
 
 beforeAll(async () => {
   fx = await buildFixtureIndex();
   srv = await serve(createApp({ handle: { current: () => fx.engine } }));
+  for (const h of (await search(fx.engine, { size: 100 })).hits) reports.set(h.id, (await fx.engine.report(h.id))!);
 });
 afterAll(async () => {
   await srv?.close();
@@ -38,14 +42,14 @@ describe(`search page: ${Q}`, () => {
     .filter((f) => readFileSync(join(seedsDir, f), 'utf8').includes(Q))
     .map((f) => `seeds/${f}`)
     .sort();
-  const pathsOf = (r: SearchResponse) => r.hits.map((h) => fx.engine.getReport(h.id)!.path);
+  const pathsOf = (r: SearchResponse) => r.hits.map((h) => reportOf(h.id).path);
   /** Brute force: every report whose normalised text contains the string, as Ctrl-F would find it. */
   const containing = async (s: string) => {
     const all = await api([['size', 100]]);
     expect(all.total).toBe(fx.reports);
     expect(all.hits).toHaveLength(fx.reports);
     const needle = normalize(s);
-    return all.hits.map((h) => h.id).filter((id) => normalize(fx.engine.getReport(id)!.text).includes(needle)).sort();
+    return all.hits.map((h) => h.id).filter((id) => normalize(reportOf(id).text).includes(needle)).sort();
   };
   const occurrences = (text: string, s: string) => normalize(text).split(normalize(s)).length - 1;
 
@@ -58,7 +62,7 @@ describe(`search page: ${Q}`, () => {
     expect(json.hits.map((h) => h.id).sort()).toEqual(expected);
     // the same set, read from the fixture files instead of the index
     expect(pathsOf(json).filter((p) => p.startsWith('seeds/')).sort()).toEqual(seedsWithQ);
-    for (const h of json.hits) expect(h.matchCount).toBe(occurrences(fx.engine.getReport(h.id)!.text, Q));
+    for (const h of json.hits) expect(h.matchCount).toBe(occurrences(reportOf(h.id).text, Q));
 
     const { $ } = await page([['q', Q]]);
     const hits = $('li.hit');
@@ -305,7 +309,7 @@ describe('report page', () => {
   it('shows metadata with its sources, paragraphs with #p-N anchors and permalinks', async () => {
     const [hit] = (await api([['q', Q]])).hits;
     const doc = (await getJson(srv.base, `/api/doc/${encodeURIComponent(hit.id)}`)).body;
-    const report = fx.engine.getReport(hit.id)!;
+    const report = reportOf(hit.id);
     expect(doc).toMatchObject({
       id: report.id,
       title: report.title,
@@ -352,8 +356,8 @@ describe('report page', () => {
 
   it('a dataset report links to its source', async () => {
     const json = await api([['region', '四川省'], ['year', 2026]]);
-    const id = json.hits.find((h) => fx.engine.getReport(h.id)!.sourceUrl)!.id;
-    const report = fx.engine.getReport(id)!;
+    const id = json.hits.find((h) => reportOf(h.id).sourceUrl)!.id;
+    const report = reportOf(id);
     const { $ } = await getPage(srv.base, `/doc/${encodeURIComponent(id)}`);
     const link = $('dl.meta a');
     expect(link.attr('href')).toBe(report.sourceUrl);

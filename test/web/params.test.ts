@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParamError, parseQueryString, parseSearchParams } from '../../src/web/params.js';
+import { ParamError, parseQueryString, parseSearchParams } from '../../src/search/request.js';
 
 const parse = (s: string) => parseSearchParams(parseQueryString(s));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ValidSearchRequest } from '../../src/web/params.js';
+import type { SearchRequest } from '../../src/search/request.js';
 import { looserQuery, parseQuery } from '../../src/query/parser.js';
 import {
   FEW_RESULTS,
@@ -16,7 +16,7 @@ import {
   yearFacetLinks,
 } from '../../src/web/viewmodels.js';
 
-const state = (over: Partial<ValidSearchRequest> = {}): ValidSearchRequest => ({
+const state = (over: Partial<SearchRequest> = {}): SearchRequest => ({
   q: '法治',
   regions: [],
   years: [],

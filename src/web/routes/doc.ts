@@ -3,25 +3,26 @@
  * looked up in the index, never turned into a file path.
  */
 import { Router } from 'express';
-import type { EngineSource } from '../app.js';
+import type { EngineHandle } from '../../search/engine.js';
+import { highlightQuery, parseDocParams, type RawQuery } from '../../search/request.js';
+import { apiDoc } from '../api.js';
 import { NotFoundError } from '../errors.js';
-import { parseDocParams, type RawQuery } from '../params.js';
-import { apiDoc, reportPageModel } from '../viewmodels.js';
+import { reportPageModel } from '../viewmodels.js';
 
 const NO_REPORT = '找不到这份报告。它可能已从资料库中移除，或者链接有误。';
 
-export function docRoutes(source: EngineSource): Router {
+export function docRoutes(source: EngineHandle): Router {
   const router = Router();
 
-  router.get('/doc/:id', (req, res) => {
+  router.get('/doc/:id', async (req, res) => {
     const { q } = parseDocParams(req.query as RawQuery);
-    const view = source.current().viewReport(req.params.id, q || undefined);
+    const view = await source.current().paragraphs(req.params.id, highlightQuery(q));
     if (!view) throw new NotFoundError(NO_REPORT);
     res.render('doc', reportPageModel(view, q));
   });
 
-  router.get('/api/doc/:id', (req, res) => {
-    const view = source.current().viewReport(req.params.id);
+  router.get('/api/doc/:id', async (req, res) => {
+    const view = await source.current().paragraphs(req.params.id, null);
     if (!view) throw new NotFoundError(NO_REPORT);
     res.json(apiDoc(view));
   });

@@ -1,8 +1,8 @@
 /** `GET /healthz`: is an index loaded, how big, how fresh. */
 import { Router } from 'express';
-import type { EngineSource } from '../app.js';
+import type { EngineHandle } from '../../search/engine.js';
 
-export function healthRoutes(source: EngineSource): Router {
+export function healthRoutes(source: EngineHandle): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     const { info } = source.current();

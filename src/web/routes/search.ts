@@ -1,21 +1,29 @@
 /** `GET /` (the search page) and `GET /api/search`: validate → search → view model → render. */
-import { Router } from 'express';
-import type { EngineSource } from '../app.js';
-import { parseSearchParams, type RawQuery } from '../params.js';
+import { Router, type Request } from 'express';
+import type { EngineHandle } from '../../search/engine.js';
+import { engineRequest, parseSearchParams, type RawQuery } from '../../search/request.js';
+import type { SearchResponse } from '../../types.js';
+import { searchResponse } from '../api.js';
 import { searchPageModel } from '../viewmodels.js';
 
-export function searchRoutes(source: EngineSource): Router {
+export function searchRoutes(source: EngineHandle): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
+  /** One snapshot answers the whole request. */
+  async function run(req: Request) {
     const state = parseSearchParams(req.query as RawQuery);
-    const response = source.current().search(state);
+    const { query, filters, options } = engineRequest(state);
+    const result = await source.current().search(query, filters, options);
+    return { state, response: searchResponse(state, query.parsed, result) as SearchResponse };
+  }
+
+  router.get('/', async (req, res) => {
+    const { state, response } = await run(req);
     res.render('search', searchPageModel(state, response));
   });
 
-  router.get('/api/search', (req, res) => {
-    const state = parseSearchParams(req.query as RawQuery);
-    res.json(source.current().search(state));
+  router.get('/api/search', async (req, res) => {
+    res.json((await run(req)).response);
   });
 
   return router;

@@ -1,7 +1,9 @@
 /**
- * Validation at the edge: the only place that reads `req.query`.
- * It turns the raw query string into a typed `SearchRequest`, or throws a
- * `ParamError` whose Chinese message the error handler shows with a 400.
+ * Requests at the edge: the one validation of raw parameters, shared by the web
+ * (`req.query`) and the CLI (its options), so both refuse the same input with
+ * the same words. It turns raw strings into a typed `SearchRequest`, or throws a
+ * `ParamError` whose Chinese message the web shows with a 400 and the CLI prints;
+ * `engineRequest` then parses the query once and gives the engine its arguments.
  *
  * Parameters (all optional):
  *
@@ -22,7 +24,9 @@
  * // => { q: '三项制度', regions: [], years: [2024, 2023], sort: 'relevance', page: 1, size: 10 }
  * parseSearchParams(parseQueryString('page=0')) // throws ParamError('参数 page 必须是 1 到 1000 之间的整数')
  */
-import type { SortOrder } from '../types.js';
+import { parseQuery } from '../query/parser.js';
+import type { Filters, ParsedQuery, SearchOptions, SearchQuery, SortOrder } from '../types.js';
+import { DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PAGE_SIZE } from './limits.js';
 
 /** A bad parameter; `message` is Chinese and shown to the user with a 400. */
 export class ParamError extends Error {
@@ -34,7 +38,7 @@ export class ParamError extends Error {
 }
 
 /** A request with every field filled in, so views never guess defaults. */
-export interface ValidSearchRequest {
+export interface SearchRequest {
   q: string;
   regions: string[];
   years: number[];
@@ -47,13 +51,11 @@ export interface ValidSearchRequest {
 export type RawValue = string | string[] | { [key: string]: unknown };
 export type RawQuery = Record<string, RawValue>;
 
-export const DEFAULT_SIZE = 10;
-export const MAX_PAGE = 1000;
-export const MAX_SIZE = 100;
+export const DEFAULT_SIZE = DEFAULT_PAGE_SIZE;
+export const MAX_SIZE = MAX_PAGE_SIZE;
+export { MAX_PAGE };
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2100;
-/** More values than this of one facet is not a search a person makes. */
-export const MAX_FILTER_VALUES = 50;
 /** Longer than any real region path; the engine refuses long queries itself (QueryError). */
 const MAX_REGION_CHARS = 100;
 
@@ -120,7 +122,7 @@ function unique<T>(values: T[]): T[] {
 }
 
 /** `req.query` → a complete, valid search request; throws ParamError otherwise. */
-export function parseSearchParams(query: RawQuery): ValidSearchRequest {
+export function parseSearchParams(query: RawQuery): SearchRequest {
   // surrounding spaces mean nothing and would make '  ' look like a query
   const q = (single(query, 'q') ?? '').trim();
 
@@ -160,4 +162,35 @@ export function defaultSort(q: string): SortOrder {
 /** The `?q=` of a report link: a plain string, or '' (no highlighting). */
 export function parseDocParams(query: RawQuery): { q: string } {
   return { q: (single(query, 'q') ?? '').trim() };
+}
+
+/** What the engine takes for a request: the query parsed once, the filters, the paging. */
+export interface EngineRequest {
+  query: SearchQuery;
+  filters: Filters;
+  options: SearchOptions;
+}
+
+/**
+ * Parses the request's query (throws `QueryError` for one the parser refuses)
+ * and splits the request into the engine's arguments.
+ */
+export function engineRequest(req: SearchRequest): EngineRequest {
+  return {
+    query: { parsed: parseQuery(req.q), match: 'exact' },
+    filters: { regions: req.regions, years: req.years },
+    options: { sort: req.sort, page: req.page, size: req.size },
+  };
+}
+
+/** A parsed query for highlighting on a report page: a refused one highlights nothing. */
+export function highlightQuery(q: string): SearchQuery | null {
+  if (!q) return null;
+  let parsed: ParsedQuery;
+  try {
+    parsed = parseQuery(q);
+  } catch {
+    return null;
+  }
+  return { parsed, match: 'exact' };
 }
