@@ -27,7 +27,7 @@ import type {
   ReportDocument,
 } from '../types.js';
 import type { CountOptions, Engine } from './engine.js';
-import { checkPage, checkSearchOptions } from './limits.js';
+import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { bestPassages, highlightParagraphs, splitParagraphs, termOccurrences } from './passages.js';
 import { commonAncestor, MAX_DEPTH, regionSegments, RegionTable } from './regions.js';
@@ -151,7 +151,7 @@ export class LocalEngine implements Engine {
   }
 
   async occurrences(query: SearchQuery, filters: Filters, paging: { page: number; size: number }): Promise<OccurrencePage> {
-    checkPage(paging);
+    checkPage(paging, MAX_OCCURRENCE_PAGE_SIZE, MAX_OCCURRENCE_PAGE);
     const terms = highlightTerms(query.parsed);
     const docs = this.filtered(query.parsed, filters);
     const counts = this.occurrenceCounts(docs, terms);
