@@ -172,11 +172,29 @@ export interface SearchQuery {
   match: MatchMode;
 }
 
-/** Filters on report metadata. Values of one filter OR, filters AND. */
+/** Administrative level of a report's region. */
+export type Level = '全国' | '省级' | '市级' | '县级';
+
+/** Filters on report metadata. Values of one filter OR, filters AND; an absent filter lets everything pass. */
 export interface Filters {
-  /** Region paths: '全国', '四川省', '四川省/达州市', '青海省/西宁市/湟中区'. */
+  /**
+   * Region paths: '全国', '四川省', '四川省/达州市', '青海省/西宁市/湟中区' (the region and
+   * everything under it); 'X/本级' the reports of region X itself, not of a child;
+   * '未知' reports without a region.
+   */
   regions: string[];
   years: number[];
+  /**
+   * A span of time, each end a year (YYYY) or a date (YYYY-MM-DD), inclusive. With
+   * two years (or one), the report's year is compared; with a date at either end,
+   * its date (a report without a date: its year's span must overlap).
+   */
+  from?: string | null;
+  to?: string | null;
+  issuers?: string[];
+  /** Document types recognised from the title (src/search/doctypes.ts). */
+  types?: string[];
+  levels?: Level[];
 }
 
 export interface SearchOptions {
@@ -220,9 +238,23 @@ export interface HitData {
   passages: PassageData[];
 }
 
+/**
+ * Facet counts over all matches (before paging), each dimension counted with
+ * every filter except its own. `region` lists the children of the selected
+ * regions' common ancestor, plus 'X/本级' for reports of the ancestor itself
+ * (so the buckets add up to the ancestor's count) and '未知' at the top.
+ */
+export interface Facets {
+  region: FacetBucket[];
+  year: FacetBucket[];
+  issuer: FacetBucket[];
+  type: FacetBucket[];
+  level: FacetBucket[];
+}
+
 export interface SearchResult {
   total: number;
-  facets: { region: FacetBucket[]; year: FacetBucket[] };
+  facets: Facets;
   hits: HitData[];
   tookMs: number;
 }
@@ -295,7 +327,7 @@ export interface SearchResponse {
   page: number;
   size: number;
   tookMs: number;
-  facets: { region: FacetBucket[]; year: FacetBucket[] };
+  facets: Facets;
   hits: SearchHit[];
   /** How a lenient parse read the query (an unclosed quote closed, a stray OR dropped …), in Chinese. */
   warnings: string[];

@@ -30,18 +30,15 @@ import type { CountOptions, Engine } from './engine.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { bestPassages, highlightParagraphs, splitParagraphs, termOccurrences } from './passages.js';
-import { commonAncestor, MAX_DEPTH, regionSegments, RegionTable } from './regions.js';
+import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
+import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
+import { commonAncestor, MAX_DEPTH, regionSegments } from './regions.js';
 import { topK } from './topk.js';
 
 /** Score multiplier for reports where the query's words stand together as typed. */
 export const ADJACENCY_BONUS = 1.5;
-
-/** yyyymmdd as a number (0 when unknown), for date sorting without string compares. */
-function dateKey(date: string | null): number {
-  if (!date) return 0;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 0;
-}
+/** Most buckets of a long facet (issuers) returned; selected values are always kept. */
+export const FACET_LIMIT = 100;
 
 /** Yield to the event loop every so many reports of a long walk (streams, distributions). */
 const YIELD_EVERY = 256;
@@ -51,19 +48,17 @@ export class LocalEngine implements Engine {
   readonly info: IndexInfo;
   private readonly records: DocRecord[];
   private readonly matcher: Matcher;
-  private readonly regions: RegionTable;
+  private readonly filters: FilterIndex;
   private readonly byId = new Map<string, number>();
-  private readonly years: Int32Array;
-  private readonly dates: Int32Array;
-  private readonly yearSets = new Map<number, Bitset>();
 
-  constructor(private readonly index: IndexReader) {
+  constructor(
+    private readonly index: IndexReader,
+    docTypes: DocTypeRule[] = DEFAULT_DOC_TYPES,
+  ) {
     this.info = index.info;
     this.records = index.records;
     this.matcher = new Matcher(this.records.length, index.lists, this.records.map((r) => normalize(r.title)));
-    this.regions = new RegionTable(this.records.map((r) => r.region));
-    this.years = Int32Array.from(this.records, (r) => r.year ?? 0);
-    this.dates = Int32Array.from(this.records, (r) => dateKey(r.date));
+    this.filters = new FilterIndex(this.records, docTypes);
     this.records.forEach((r, i) => this.byId.set(r.id, i));
   }
 
@@ -103,47 +98,65 @@ export class LocalEngine implements Engine {
   async search(query: SearchQuery, filters: Filters, options: SearchOptions): Promise<SearchResult> {
     const t0 = performance.now();
     checkSearchOptions(options);
+    this.filters.validate(filters);
     const { parsed } = query;
     const { page, size, sort } = options;
-    const regionSel = filters.regions.filter((r) => r.trim() !== '');
-    const inRegion = regionSel.length ? this.regions.filter(regionSel) : null;
-    const inYear = filters.years.length ? this.yearFilter(filters.years) : null;
+    const pass = this.filters.passSets(filters);
 
-    // Each facet is counted with the other facet's filter only (its own selection
-    // ignored); the hits need both. The region facet lists the children of the
-    // selection's common ancestor, so nothing outside that ancestor is needed:
-    // the query is evaluated in its subtree only.
-    let ancestor = commonAncestor(regionSel);
-    const scopeOf = (segs: string[]) => (segs.length ? this.regions.filter([segs.join('/')]) : null);
-    let scope = scopeOf(ancestor);
-    let matches = this.match(parsed, scope);
-    let regionCounts = this.countRegions(matches, ancestor, inYear);
-    if (regionCounts.size === 0 && ancestor.length > 0) {
-      // A selection with no children among the matches (a county): list its siblings.
-      ancestor = ancestor.slice(0, -1);
-      scope = scopeOf(ancestor);
-      matches = this.match(parsed, scope);
-      regionCounts = this.countRegions(matches, ancestor, inYear);
-    }
-    const yearCounts = new Map<number, number>();
+    // Facets are disjunctive: each dimension is counted over the matches that pass
+    // every other filter (its own selection ignored); hits pass them all. The region
+    // facet lists the children of the selection's common ancestor (and its 本级), so
+    // nothing outside that ancestor is needed: the query is evaluated in its subtree.
+    const ancestor = commonAncestor(filters.regions);
+    const depth = ancestor.length;
+    const scope = depth ? this.filters.regions.filter([ancestor.join('/')]) : null;
+    const matches = this.match(parsed, scope);
+    if (pass.time) matches.and(pass.time);
+
+    const dims = FACETS.map((f) => pass[f]);
+    const counts = FACETS.map(() => new Map<number, number>());
+    const [regionCounts, yearCounts, issuerCounts, typeCounts, levelCounts] = counts;
+    const f = this.filters;
+    const level = depth < MAX_DEPTH ? f.regions.levels[depth] : null;
     const hits: number[] = [];
     const ids = matches.toArray();
     for (let i = 0; i < ids.length; i++) {
       const doc = ids[i];
-      if (inRegion && !inRegion.has(doc)) continue;
-      const y = this.years[doc];
-      if (y) yearCounts.set(y, (yearCounts.get(y) ?? 0) + 1);
-      if (!inYear || inYear.has(doc)) hits.push(doc);
+      let fails = 0;
+      let failed = -1;
+      for (let d = 0; d < dims.length; d++) {
+        const set = dims[d];
+        if (set && !set.has(doc)) {
+          fails++;
+          failed = d;
+        }
+      }
+      if (fails > 1) continue;
+      const counted = (d: number) => fails === 0 || failed === d;
+      // Region buckets: a child of the ancestor, or the ancestor itself (本级; 未知 at the top).
+      if (counted(0)) {
+        const child = level && f.depthOf[doc] > depth ? level[doc] : -1 - (f.depthOf[doc] === depth ? 1 : 0);
+        if (child !== -1) regionCounts.set(child, (regionCounts.get(child) ?? 0) + 1);
+      }
+      if (counted(1) && f.years[doc]) yearCounts.set(f.years[doc], (yearCounts.get(f.years[doc]) ?? 0) + 1);
+      if (counted(2) && f.issuerOf[doc] >= 0) issuerCounts.set(f.issuerOf[doc], (issuerCounts.get(f.issuerOf[doc]) ?? 0) + 1);
+      if (counted(3) && f.typeOf[doc] >= 0) typeCounts.set(f.typeOf[doc], (typeCounts.get(f.typeOf[doc]) ?? 0) + 1);
+      if (counted(4) && f.levelOf[doc] >= 0) levelCounts.set(f.levelOf[doc], (levelCounts.get(f.levelOf[doc]) ?? 0) + 1);
+      if (fails === 0) hits.push(doc);
     }
 
     const scores = this.rank(parsed, hits, sort);
     const pageDocs = this.topHits(hits, scores, sort, page * size).slice((page - 1) * size, page * size);
     const terms = highlightTerms(parsed);
+    const self = depth ? `${ancestor.join('/')}/${SELF}` : UNKNOWN_REGION;
     return {
       total: hits.length,
       facets: {
-        region: this.buckets(regionCounts, (id) => this.regions.paths[id]),
+        region: this.buckets(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id]), filters.regions),
         year: [...yearCounts.entries()].sort((a, b) => b[0] - a[0]).map(([y, count]) => ({ value: String(y), count })),
+        issuer: this.buckets(issuerCounts, (id) => f.issuers.names[id], filters.issuers ?? [], FACET_LIMIT),
+        type: this.buckets(typeCounts, (id) => f.types.names[id], filters.types ?? []),
+        level: [...levelCounts.entries()].sort((a, b) => a[0] - b[0]).map(([l, count]) => ({ value: LEVELS[l], count })),
       },
       hits: pageDocs.map((doc) => this.hit(doc, scores ? scores[doc] : 0, terms)),
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
@@ -250,34 +263,20 @@ export class LocalEngine implements Engine {
     return scope ? scope.clone() : Bitset.full(this.size);
   }
 
-  /** Reports passing the filters, or null when there are none. */
+  /** Reports passing every filter, or null when there are none. */
   private filterSet(filters: Filters): Bitset | null {
-    const regions = filters.regions.filter((r) => r.trim() !== '');
-    const inRegion = regions.length ? this.regions.filter(regions) : null;
-    const inYear = filters.years.length ? this.yearFilter(filters.years) : null;
-    if (inRegion && inYear) return inRegion.and(inYear);
-    return inRegion ?? inYear;
+    this.filters.validate(filters);
+    let out: Bitset | null = null;
+    for (const set of Object.values(this.filters.passSets(filters))) {
+      if (set) out = out ? out.and(set) : set.clone();
+    }
+    return out;
   }
 
   /** Matching reports that pass the filters, ascending. */
   private filtered(parsed: ParsedQuery, filters: Filters): Uint32Array {
     const scope = this.filterSet(filters);
     return this.match(parsed, scope).toArray();
-  }
-
-  /** Reports of any of these years (one cached set per year: a filter costs an OR, not a scan). */
-  private yearFilter(years: number[]): Bitset {
-    const out = new Bitset(this.size);
-    for (const y of new Set(years)) {
-      let set = this.yearSets.get(y);
-      if (!set) {
-        set = new Bitset(this.size);
-        for (let doc = 0; doc < this.size; doc++) if (this.years[doc] === y) set.add(doc);
-        this.yearSets.set(y, set);
-      }
-      out.or(set);
-    }
-    return out;
   }
 
   // ---------------------------------------------------------------- occurrences
@@ -336,29 +335,12 @@ export class LocalEngine implements Engine {
 
   // ---------------------------------------------------------------- facets, ranking, hits
 
-  /** Region facet: matches in the selected years, by child of `ancestor`. */
-  private countRegions(matches: Bitset, ancestor: string[], inYear: Bitset | null): Map<number, number> {
-    const counts = new Map<number, number>();
-    const depth = ancestor.length;
-    if (depth >= MAX_DEPTH) return counts;
-    const ancestorId = depth ? this.regions.idOf(ancestor.join('/')) : undefined;
-    const level = this.regions.levels[depth];
-    const parent = depth ? this.regions.levels[depth - 1] : null;
-    const ids = matches.toArray();
-    for (let i = 0; i < ids.length; i++) {
-      const doc = ids[i];
-      if (inYear && !inYear.has(doc)) continue;
-      if (parent && parent[doc] !== ancestorId) continue;
-      const id = level[doc];
-      if (id >= 0) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    return counts;
-  }
-
-  private buckets(counts: Map<number, number>, name: (id: number) => string): FacetBucket[] {
-    return [...counts.entries()]
+  /** Buckets by count (then name), at most `limit`, selected values always kept. */
+  private buckets(counts: Map<number, number>, name: (id: number) => string, selected: string[], limit = Infinity): FacetBucket[] {
+    const all = [...counts.entries()]
       .map(([id, count]) => ({ value: name(id), count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-Hans-CN'));
+    return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
   }
 
   /**
@@ -381,7 +363,7 @@ export class LocalEngine implements Engine {
 
   /** The first `k` hits in the requested order (a bounded heap: only the page is ever sorted in full). */
   private topHits(hits: number[], scores: Float64Array | null, sort: SortOrder, k: number): number[] {
-    const dates = this.dates;
+    const dates = this.filters.dates;
     const byDateDesc = (a: number, b: number) => (dates[b] || -1) - (dates[a] || -1);
     const cmp =
       sort === 'date-asc'

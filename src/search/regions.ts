@@ -63,10 +63,34 @@ export class RegionTable {
     return out;
   }
 
+  /**
+   * The paths closest to a mistyped name: those whose last segment starts with
+   * it or contains it (青海 → 青海省), then those within one edit of it.
+   */
+  nearest(name: string, max: number): string[] {
+    const last = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+    const scored: Array<[number, string]> = [];
+    for (const p of this.paths) {
+      const seg = last(p);
+      const rank = seg.startsWith(name) ? 0 : seg.includes(name) || name.includes(seg) ? 1 : withinOneEdit(seg, name) ? 2 : -1;
+      if (rank >= 0) scored.push([rank * 100 + p.split('/').length, p]);
+    }
+    return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1], 'zh-Hans-CN')).slice(0, max).map(([, p]) => p);
+  }
+
   /** Id of a path, if any report is there. */
   idOf(path: string): number | undefined {
     return this.ids.get(path.split('/').filter(Boolean).join('/'));
   }
+}
+
+/** True when `a` becomes `b` by at most one insertion, deletion or substitution. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /**
@@ -76,10 +100,10 @@ export class RegionTable {
  */
 export function commonAncestor(selected: string[]): string[] {
   if (selected.length === 0) return [];
-  const split = selected.map((p) => p.split('/').filter(Boolean));
+  // 'X/本级' is inside X; '未知' (no region) is at the top.
+  const split = selected.map((p) => (p === '未知' ? [] : p.split('/').filter((s) => s && s !== '本级')));
   const first = split[0];
   let len = 0;
   while (len < first.length && split.every((s) => s[len] === first[len])) len++;
-  // A leaf (county) has no children: list its siblings instead.
-  return first.slice(0, Math.min(len, MAX_DEPTH - 1));
+  return first.slice(0, Math.min(len, MAX_DEPTH));
 }

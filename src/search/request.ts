@@ -25,7 +25,8 @@
  * parseSearchParams(parseQueryString('page=0')) // throws ParamError('参数 page 必须是 1 到 1000 之间的整数')
  */
 import { parseQuery } from '../query/parser.js';
-import type { Filters, ParsedQuery, SearchOptions, SearchQuery, SortOrder } from '../types.js';
+import type { Filters, Level, MatchMode, ParsedQuery, SearchOptions, SearchQuery, SortOrder } from '../types.js';
+import { LEVELS } from './filters.js';
 import { DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PAGE_SIZE } from './limits.js';
 
 /** A bad parameter; `message` is Chinese and shown to the user with a 400. */
@@ -42,6 +43,13 @@ export interface SearchRequest {
   q: string;
   regions: string[];
   years: number[];
+  /** A year (YYYY) or a date (YYYY-MM-DD), or null. */
+  from: string | null;
+  to: string | null;
+  issuers: string[];
+  types: string[];
+  levels: Level[];
+  match: MatchMode;
   sort: SortOrder;
   page: number;
   size: number;
@@ -58,6 +66,8 @@ export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2100;
 /** Longer than any real region path; the engine refuses long queries itself (QueryError). */
 const MAX_REGION_CHARS = 100;
+/** Longer than any real issuer or document type name. */
+const MAX_NAME_CHARS = 100;
 
 export const SORTS: readonly SortOrder[] = ['relevance', 'date-desc', 'date-asc'];
 
@@ -97,16 +107,42 @@ function single(query: RawQuery, name: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
-function list(query: RawQuery, name: string): string[] {
+function list(query: RawQuery, name: string, max = MAX_FILTER_VALUES): string[] {
   const v = query[name];
   if (v === undefined) return [];
   if (typeof v === 'string') return v === '' ? [] : [v];
   if (!Array.isArray(v)) throw new ParamError(`参数 ${name} 必须是文本，可以重复出现`);
   const values = v.filter((s) => s !== '');
-  if (values.length > MAX_FILTER_VALUES) {
-    throw new ParamError(`参数 ${name} 最多可以选 ${MAX_FILTER_VALUES} 个值`);
+  if (values.length > max) {
+    throw new ParamError(`参数 ${name} 最多可以选 ${max} 个值`);
   }
   return values;
+}
+
+/** A year or a date within MIN_YEAR..MAX_YEAR, as typed (YYYY or YYYY-MM-DD, a real calendar day). */
+function timeBound(raw: string | undefined, name: string): string | null {
+  if (raw === undefined) return null;
+  const v = raw.trim();
+  const m = /^(\d{4})(?:-(\d{1,2})-(\d{1,2}))?$/.exec(v);
+  const bad = () => new ParamError(`参数 ${name} 必须是 ${MIN_YEAR} 到 ${MAX_YEAR} 之间的年份（如 2021）或日期（如 2021-03-15）`);
+  if (!m) throw bad();
+  const y = Number(m[1]);
+  if (y < MIN_YEAR || y > MAX_YEAR) throw bad();
+  if (m[2] === undefined) return m[1];
+  const d = new Date(Date.UTC(y, Number(m[2]) - 1, Number(m[3])));
+  if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) throw bad();
+  return d.toISOString().slice(0, 10);
+}
+
+/** Free-text filter values (issuers, types): trimmed, bounded in length. */
+function names(query: RawQuery, name: string): string[] {
+  return unique(
+    list(query, name).map((v) => {
+      const t = v.trim();
+      if (!t || t.length > MAX_NAME_CHARS) throw new ParamError(`参数 ${name} 的值无效（1 到 ${MAX_NAME_CHARS} 个字符）`);
+      return t;
+    }),
+  );
 }
 
 function integer(raw: string | undefined, name: string, min: number, max: number, fallback: number): number {
@@ -138,9 +174,26 @@ export function parseSearchParams(query: RawQuery): SearchRequest {
     }),
   );
 
+  // Every year of the span may be selected (1954–2025 is 72 values).
   const years = unique(
-    list(query, 'year').map((y) => integer(y, 'year', MIN_YEAR, MAX_YEAR, 0)),
+    list(query, 'year', MAX_YEAR - MIN_YEAR + 1).map((y) => integer(y, 'year', MIN_YEAR, MAX_YEAR, 0)),
   );
+  let from = timeBound(single(query, 'from'), 'from');
+  let to = timeBound(single(query, 'to'), 'to');
+  if (from && to && (from.length === to.length ? from > to : from.slice(0, 4) > to.slice(0, 4))) [from, to] = [to, from];
+  const issuers = names(query, 'issuer');
+  const types = names(query, 'type');
+  const levels = unique(
+    list(query, 'level').map((l) => {
+      if (!(LEVELS as readonly string[]).includes(l)) throw new ParamError(`参数 level 只能是 ${LEVELS.join('、')}`);
+      return l as Level;
+    }),
+  );
+  const matchRaw = single(query, 'match');
+  if (matchRaw !== undefined && matchRaw !== 'exact' && matchRaw !== 'fuzzy') {
+    throw new ParamError('参数 match 只能是 exact（精确）或 fuzzy（模糊）');
+  }
+  const match: MatchMode = matchRaw === 'fuzzy' ? 'fuzzy' : 'exact';
 
   const sortRaw = single(query, 'sort');
   let sort: SortOrder;
@@ -151,7 +204,12 @@ export function parseSearchParams(query: RawQuery): SearchRequest {
   const page = integer(single(query, 'page'), 'page', 1, MAX_PAGE, 1);
   const size = integer(single(query, 'size'), 'size', 1, MAX_SIZE, DEFAULT_SIZE);
 
-  return { q, regions, years, sort, page, size };
+  return { q, regions, years, from, to, issuers, types, levels, match, sort, page, size };
+}
+
+/** A request for `q` with every other field at its default. */
+export function defaultRequest(q = ''): SearchRequest {
+  return parseSearchParams(q ? { q } : {});
 }
 
 /** Relevance means nothing without a query: browsing lists the newest reports first. */
@@ -159,9 +217,9 @@ export function defaultSort(q: string): SortOrder {
   return q.trim() ? 'relevance' : 'date-desc';
 }
 
-/** The `?q=` of a report link: a plain string, or '' (no highlighting). */
-export function parseDocParams(query: RawQuery): { q: string } {
-  return { q: (single(query, 'q') ?? '').trim() };
+/** The `?q=` (and `match`) of a report link: a plain string, or '' (no highlighting). */
+export function parseDocParams(query: RawQuery): { q: string; match: MatchMode } {
+  return { q: (single(query, 'q') ?? '').trim(), match: single(query, 'match') === 'fuzzy' ? 'fuzzy' : 'exact' };
 }
 
 /** What the engine takes for a request: the query parsed once, the filters, the paging. */
@@ -177,14 +235,14 @@ export interface EngineRequest {
  */
 export function engineRequest(req: SearchRequest): EngineRequest {
   return {
-    query: { parsed: parseQuery(req.q), match: 'exact' },
-    filters: { regions: req.regions, years: req.years },
+    query: { parsed: parseQuery(req.q), match: req.match },
+    filters: { regions: req.regions, years: req.years, from: req.from, to: req.to, issuers: req.issuers, types: req.types, levels: req.levels },
     options: { sort: req.sort, page: req.page, size: req.size },
   };
 }
 
 /** A parsed query for highlighting on a report page: a refused one highlights nothing. */
-export function highlightQuery(q: string): SearchQuery | null {
+export function highlightQuery(q: string, match: MatchMode = 'exact'): SearchQuery | null {
   if (!q) return null;
   let parsed: ParsedQuery;
   try {
@@ -192,5 +250,5 @@ export function highlightQuery(q: string): SearchQuery | null {
   } catch {
     return null;
   }
-  return { parsed, match: 'exact' };
+  return { parsed, match };
 }

@@ -10,6 +10,12 @@ export function searchUrl(state: SearchRequest): string {
   if (state.q) p.set('q', state.q);
   for (const r of state.regions) p.append('region', r);
   for (const y of state.years) p.append('year', String(y));
+  if (state.from) p.set('from', state.from);
+  if (state.to) p.set('to', state.to);
+  for (const v of state.issuers) p.append('issuer', v);
+  for (const v of state.types) p.append('type', v);
+  for (const v of state.levels) p.append('level', v);
+  if (state.match !== 'exact') p.set('match', state.match);
   if (state.sort !== defaultSort(state.q)) p.set('sort', state.sort);
   if (state.size !== DEFAULT_SIZE) p.set('size', String(state.size));
   if (state.page !== 1) p.set('page', String(state.page));

@@ -6,7 +6,7 @@
  */
 import type { FacetBucket, FieldOrigin, MetaField, Region, ReportParagraphs, SearchResponse, SortOrder } from '../types.js';
 import { highlightHtml } from './html.js';
-import { DEFAULT_SIZE, defaultSort, MAX_PAGE, type SearchRequest } from '../search/request.js';
+import { DEFAULT_SIZE, defaultRequest, defaultSort, MAX_PAGE, type SearchRequest } from '../search/request.js';
 import { docUrl, paragraphPermalink, searchUrl } from './urls.js';
 
 export interface Link {
@@ -374,6 +374,6 @@ export function reportPageModel(view: ReportParagraphs, q: string): ReportPageMo
     matchCount: view.matchCount,
     firstMatch: first ? anchor(first) : null,
     plainUrl: docUrl(r.id),
-    backUrl: q ? searchUrl({ q, regions: [], years: [], sort: defaultSort(q), page: 1, size: DEFAULT_SIZE }) : '/',
+    backUrl: q ? searchUrl(defaultRequest(q)) : '/',
   };
 }

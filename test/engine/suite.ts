@@ -11,6 +11,8 @@ import { normalize } from '../../src/analyze/analyzer.js';
 import { ingestFolder } from '../../src/ingest/index.js';
 import { highlightTerms, matchesQuery, parseQuery } from '../../src/query/parser.js';
 import type { Engine } from '../../src/search/engine.js';
+import { docType } from '../../src/search/doctypes.js';
+import { levelOf } from '../../src/search/filters.js';
 import type { CountBucket, Filters, ReportDocument, SearchQuery } from '../../src/types.js';
 import { CORPUS_DIR } from '../helpers/fixture-index.js';
 
@@ -47,16 +49,48 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
 
     const query = (q: string): SearchQuery => ({ parsed: parseQuery(q), match: 'exact' });
     const none: Filters = { regions: [], years: [] };
-    const passes = (d: ReportDocument, f: Filters) =>
-      (f.regions.length === 0 || f.regions.some((r) => regionPath(d) === r || regionPath(d).startsWith(`${r}/`))) &&
-      (f.years.length === 0 || (d.year !== null && f.years.includes(d.year)));
-    /** The reports a query matches under filters, by brute force. */
-    const expected = (q: string, f: Filters) => {
+    type Dim = 'region' | 'year' | 'issuer' | 'type' | 'level' | 'time';
+    const inRegion = (d: ReportDocument, r: string) =>
+      r === '未知' ? regionPath(d) === '' : r.endsWith('/本级') ? regionPath(d) === r.slice(0, -3) : regionPath(d) === r || regionPath(d).startsWith(`${r}/`);
+    const ymd = (s: string, end: boolean) => (s.length === 4 ? `${s}-${end ? '12-31' : '01-01'}` : s);
+    const inTime = (d: ReportDocument, f: Filters) => {
+      if (!f.from && !f.to) return true;
+      const lo = f.from ? ymd(f.from, false) : '0000-00-00';
+      const hi = f.to ? ymd(f.to, true) : '9999-99-99';
+      const yearsOnly = (!f.from || f.from.length === 4) && (!f.to || f.to.length === 4);
+      if (yearsOnly || !d.date) {
+        if (d.year === null) return false;
+        const [first, last] = [`${d.year}-01-01`, `${d.year}-12-31`];
+        return yearsOnly ? first >= lo && last <= hi : last >= lo && first <= hi;
+      }
+      return d.date >= lo && d.date <= hi;
+    };
+    const passDim = (d: ReportDocument, f: Filters, dim: Dim): boolean => {
+      switch (dim) {
+        case 'region':
+          return f.regions.length === 0 || f.regions.some((r) => inRegion(d, r));
+        case 'year':
+          return f.years.length === 0 || (d.year !== null && f.years.includes(d.year));
+        case 'issuer':
+          return !f.issuers?.length || (d.issuer !== null && f.issuers.includes(d.issuer));
+        case 'type':
+          return !f.types?.length || f.types.includes(docType(d.title) ?? '');
+        case 'level':
+          return !f.levels?.length || f.levels.includes(levelOf(d.region)!);
+        case 'time':
+          return inTime(d, f);
+      }
+    };
+    const DIMS: Dim[] = ['region', 'year', 'issuer', 'type', 'level', 'time'];
+    const passes = (d: ReportDocument, f: Filters, except?: Dim) => DIMS.every((dim) => dim === except || passDim(d, f, dim));
+    /** The reports a query matches under filters (all, or all but one dimension's), by brute force. */
+    const expectedExcept = (q: string, f: Filters, except?: Dim) => {
       const parsed = parseQuery(q);
       return docs.filter(
-        (d) => passes(d, f) && (!parsed.root || matchesQuery(parsed.root, (t) => (t.field === 'title' ? d.normTitle : d.norm).includes(t.text))),
+        (d) => passes(d, f, except) && (!parsed.root || matchesQuery(parsed.root, (t) => (t.field === 'title' ? d.normTitle : d.norm).includes(t.text))),
       );
     };
+    const expected = (q: string, f: Filters) => expectedExcept(q, f);
 
     const CASES: Array<[string, Filters]> = [
       ['三项制度', none],
@@ -69,7 +103,15 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
       ['卫生健康', { regions: ['青海省/西宁市'], years: [2024] }],
       ['标题:法治 政府', none],
       ['共產黨', none],
-      ['营商环境', { regions: ['全国'], years: [] }],
+      ['营商环境', { regions: ['上海市'], years: [] }],
+      ['发展', { regions: ['青海省/本级'], years: [] }],
+      ['', { regions: ['青海省/西宁市/湟中区'], years: [] }],
+      ['卫生', { regions: [], years: [], from: '2022', to: '2024' }],
+      ['卫生', { regions: [], years: [], from: '2022-03-01', to: '2025-01-31' }],
+      ['法治', { regions: [], years: [], levels: ['县级', '市级'] }],
+      ['政府', { regions: [], years: [], types: ['政府工作报告'] }],
+      ['', { regions: [], years: [], issuers: ['湟中区卫生健康局', '达州市卫生健康委员会'] }],
+      ['工作', { regions: ['四川省'], years: [2026], levels: ['省级'], types: ['政府工作报告'] }],
       ['新质生产力', none],
     ];
 
@@ -78,9 +120,35 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
       const res = await engine.search(query(q), f, { sort: 'relevance', page: 1, size: 100 });
       expect(res.total).toBe(want.length);
       expect(res.hits.map((h) => h.id).sort()).toEqual(want.map((d) => d.id).sort());
-      const years = new Map<string, number>();
-      for (const d of expected(q, { ...f, years: [] })) if (d.year) years.set(String(d.year), (years.get(String(d.year)) ?? 0) + 1);
-      expect(Object.fromEntries(res.facets.year.map((b) => [b.value, b.count]))).toEqual(Object.fromEntries(years));
+      // Every facet: the matches passing every filter but its own, by value.
+      const facet = (dim: Dim, key: (d: ReportDocument) => string | null) => {
+        const m = new Map<string, number>();
+        for (const d of expectedExcept(q, f, dim)) {
+          const k = key(d);
+          if (k !== null) m.set(k, (m.get(k) ?? 0) + 1);
+        }
+        return Object.fromEntries(m);
+      };
+      const asMap = (b: Array<{ value: string; count: number }>) => Object.fromEntries(b.map((x) => [x.value, x.count]));
+      expect(asMap(res.facets.year)).toEqual(facet('year', (d) => (d.year ? String(d.year) : null)));
+      expect(asMap(res.facets.issuer)).toEqual(facet('issuer', (d) => d.issuer));
+      expect(asMap(res.facets.type)).toEqual(facet('type', (d) => docType(d.title)));
+      expect(asMap(res.facets.level)).toEqual(facet('level', (d) => levelOf(d.region)));
+      // Region: children of the selection's common ancestor, 本级 for the ancestor itself, 未知 at the top.
+      const segs = f.regions.map((r) => (r === '未知' ? [] : r.split('/').filter((x) => x !== '本级')));
+      let depth = 0;
+      while (segs.length && depth < segs[0].length && segs.every((x) => x[depth] === segs[0][depth])) depth++;
+      const ancestor = segs.length ? segs[0].slice(0, depth) : [];
+      const regionFacet = facet('region', (d) => {
+        const path = regionPath(d) ? regionPath(d).split('/') : [];
+        if (ancestor.some((x, i) => path[i] !== x)) return null;
+        if (path.length === ancestor.length) return ancestor.length ? `${ancestor.join('/')}/本级` : '未知';
+        return path.slice(0, ancestor.length + 1).join('/');
+      });
+      expect(asMap(res.facets.region)).toEqual(regionFacet);
+      // The region buckets add up to the matches inside the ancestor.
+      const inside = expectedExcept(q, f, 'region').filter((d) => ancestor.every((x, i) => regionPath(d).split('/')[i] === x)).length;
+      expect(res.facets.region.reduce((n, b) => n + b.count, 0)).toBe(inside);
       // Passages are data: each lies in its paragraph, its ranges mark the query's terms.
       const terms = highlightTerms(parseQuery(q));
       for (const h of res.hits) {
@@ -172,6 +240,12 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
       for (const p of view.paragraphs) for (const [s, e] of p.ranges) expect(normalize(p.text.slice(s, e))).toBe('三项制度');
       expect(await engine.report('no-such-report')).toBeNull();
       expect(await engine.paragraphs('no-such-report', null)).toBeNull();
+    });
+
+    it('refuses a region the archive does not have, naming the nearest ones', async () => {
+      await expect(engine.search(query('法治'), { regions: ['青海'], years: [] }, { sort: 'relevance', page: 1, size: 10 })).rejects.toThrow(
+        /青海.*您是不是要找：青海省/,
+      );
     });
 
     it('refuses paging past the limits with a QueryError', async () => {

@@ -8,11 +8,24 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildFixtureIndex } from '../helpers/fixture-index.js';
-import { getJson, getPage, qs, serve } from '../helpers/http.js';
+import { getJson as getJsonOnce, getPage as getPageOnce, qs, serve } from '../helpers/http.js';
 import { createApp } from '../../src/web/app.js';
+import { passageHtml } from '../../src/web/html.js';
 import { GOLDEN_CASES, pageHits, reportMarks } from './cases.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The CLI runs synchronously between requests, blocking this process for seconds:
+ * the server may close the idle keep-alive socket just as the next request is
+ * sent (ECONNRESET). One retry on a fresh socket.
+ */
+const retry =
+  <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+  (...a: A): Promise<R> =>
+    fn(...a).catch(() => fn(...a));
+const getJson = retry(getJsonOnce);
+const getPage = retry(getPageOnce);
 
 async function main() {
   const fx = await buildFixtureIndex();
@@ -35,7 +48,12 @@ async function main() {
       api,
       page: pageHits(page.$),
       report: report ? { id: first.id, marks: reportMarks(report.$) } : null,
-      cli: { total: cli.total, ids: cli.hits.map((h: any) => h.id), passages: cli.hits.map((h: any) => h.passages) },
+      // The CLI's passages are data ({paragraph, start, end, text, ranges}); kept rendered, as the web renders them.
+      cli: {
+        total: cli.total,
+        ids: cli.hits.map((h: any) => h.id),
+        passages: cli.hits.map((h: any) => h.passages.map((p: any) => ('html' in p ? p : { anchor: `p-${p.paragraph}`, html: passageHtml(p) }))),
+      },
     });
   }
   process.stdout.write(JSON.stringify(out, null, 1) + '\n');

@@ -40,7 +40,7 @@ export const GOLDEN_CASES: GoldenCase[] = [
   q('"法治 政府"'),
   q('三项制度，'),
   q('《法治政府建设实施纲要》'),
-  q('卫生 -法治', ['region', '全国']),
+  q('卫生 -法治', ['region', '上海市']),
   { params: [['region', '内蒙古自治区']] },
   { params: [['year', 2024]] },
 ];

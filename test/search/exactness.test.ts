@@ -128,51 +128,7 @@ describe('boolean operators follow set algebra', () => {
   });
 });
 
-describe('facets are counted over all matches, each ignoring its own selection', () => {
-  const regionPath = (d: ReportDocument) => [d.region.province, d.region.city, d.region.county].filter(Boolean).join('/');
-  const inRegion = (d: ReportDocument, sel: string[]) => sel.length === 0 || sel.some((r) => regionPath(d) === r || regionPath(d).startsWith(`${r}/`));
-  const inYear = (d: ReportDocument, sel: number[]) => sel.length === 0 || (d.year !== null && sel.includes(d.year));
-
-  const cases: Array<[string, string[], number[]]> = [
-    ['法治', [], []],
-    ['发展', [], [2026]],
-    ['"三项制度"', [], [2023, 2024]],
-    ['制度', ['四川省'], []],
-    ['卫生', ['青海省/西宁市'], [2024]],
-    ['', ['全国', '四川省'], []],
-    ['建设', ['上海市'], [2022, 2026]],
-  ];
-
-  it.each(cases)('q=%s regions=%j years=%j', async (q, regions, years) => {
-    const res = await search(engine, { q, regions, years, size: 100 });
-    const p = normalize(q.replace(/"/g, ''));
-    const matching = docs.filter((d) => normalize(d.text).includes(p));
-    const hits = matching.filter((d) => inRegion(d, regions) && inYear(d, years));
-    expect(res.total).toBe(hits.length);
-    expect(res.hits.map((h) => h.id).sort()).toEqual(hits.map((d) => d.id).sort());
-
-    // Years: over matches in the selected regions, whatever years are selected.
-    const yearCounts = new Map<string, number>();
-    for (const d of matching) if (inRegion(d, regions) && d.year) yearCounts.set(String(d.year), (yearCounts.get(String(d.year)) ?? 0) + 1);
-    expect(Object.fromEntries(res.facets.year.map((b) => [b.value, b.count]))).toEqual(Object.fromEntries(yearCounts));
-    expect(res.facets.year.map((b) => Number(b.value))).toEqual([...res.facets.year.map((b) => Number(b.value))].sort((a, b) => b - a));
-
-    // Regions: over matches in the selected years; children of the selection's common ancestor.
-    const segs = regions.map((r) => r.split('/'));
-    let prefix = 0;
-    while (segs.length && prefix < segs[0].length && segs.every((s) => s[prefix] === segs[0][prefix])) prefix++;
-    const ancestor = segs.length ? segs[0].slice(0, Math.min(prefix, 2)) : [];
-    const regionCounts = new Map<string, number>();
-    for (const d of matching) {
-      if (!inYear(d, years)) continue;
-      const path = regionPath(d).split('/').filter(Boolean);
-      if (path.length <= ancestor.length || ancestor.some((s, i) => path[i] !== s)) continue;
-      const bucket = path.slice(0, ancestor.length + 1).join('/');
-      regionCounts.set(bucket, (regionCounts.get(bucket) ?? 0) + 1);
-    }
-    expect(Object.fromEntries(res.facets.region.map((b) => [b.value, b.count]))).toEqual(Object.fromEntries(regionCounts));
-  });
-});
+// Facets and filters against brute force: test/engine/suite.ts (every backend).
 
 describe('hits', () => {
   it('count every occurrence and mark only query terms', async () => {

@@ -371,7 +371,7 @@ describe('JSON API and health', () => {
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
     expect(r.body).toMatchObject({ query: `"${Q}"`, total: 2, page: 1, size: 1, warnings: [], looserQuery: '三项 制度' });
     expect(r.body.hits).toHaveLength(1);
-    expect(Object.keys(r.body.facets).sort()).toEqual(['region', 'year']);
+    expect(Object.keys(r.body.facets).sort()).toEqual(['issuer', 'level', 'region', 'type', 'year']);
   });
 
   it('/healthz reports the index', async () => {

@@ -18,7 +18,7 @@ describe('parseQueryString', () => {
 
 describe('parseSearchParams', () => {
   it('fills defaults: relevance with a query, newest first without', () => {
-    expect(parse('q=三项制度')).toEqual({ q: '三项制度', regions: [], years: [], sort: 'relevance', page: 1, size: 10 });
+    expect(parse('q=三项制度')).toEqual({ q: '三项制度', regions: [], years: [], from: null, to: null, issuers: [], types: [], levels: [], match: 'exact', sort: 'relevance', page: 1, size: 10 });
     expect(parse('').sort).toBe('date-desc');
     expect(parse('q=%20%20').q).toBe('');
     expect(parse('q=%20%E6%B3%95%E6%B2%BB%20').q).toBe('法治');
@@ -29,6 +29,12 @@ describe('parseSearchParams', () => {
       q: '',
       regions: ['四川省', '青海省/西宁市'],
       years: [2024],
+      from: null,
+      to: null,
+      issuers: [],
+      types: [],
+      levels: [],
+      match: 'exact',
       sort: 'date-asc',
       page: 3,
       size: 100,
@@ -56,6 +62,15 @@ describe('parseSearchParams', () => {
     ['size=0x10', 'size'],
     ['region[a]=四川省', 'region'],
     ['region=/', 'region'],
+    ['from=99', 'from'],
+    ['from=1899', 'from'],
+    ['to=2024-02-30', 'to'],
+    ['to=2024-13-01', 'to'],
+    ['from=2024/01/01', 'from'],
+    ['level=乡级', 'level'],
+    ['match=loose', 'match'],
+    ['issuer=' + 'x'.repeat(101), 'issuer'],
+    ['type[a]=1', 'type'],
   ])('%s is refused with a Chinese message naming %s', (input, name) => {
     let err: unknown;
     try {
@@ -68,8 +83,21 @@ describe('parseSearchParams', () => {
     expect((err as ParamError).message).toMatch(/[\u4e00-\u9fff]/);
   });
 
-  it('bounds the number of filter values', () => {
+  it('bounds the number of filter values; every year of the span may be selected', () => {
     expect(() => parse(Array.from({ length: 51 }, (_, i) => `region=r${i}`).join('&'))).toThrow(ParamError);
-    expect(parse(Array.from({ length: 50 }, (_, i) => `year=${1950 + i}`).join('&')).years).toHaveLength(50);
+    expect(parse(Array.from({ length: 72 }, (_, i) => `year=${1954 + i}`).join('&')).years).toHaveLength(72);
+    expect(parse(Array.from({ length: 201 }, (_, i) => `year=${1900 + i}`).join('&')).years).toHaveLength(201);
+  });
+
+  it('reads a time span (years or dates, reversed ends swapped), filters and the match mode', () => {
+    expect(parse('from=2021&to=2023')).toMatchObject({ from: '2021', to: '2023' });
+    expect(parse('from=2023&to=2021')).toMatchObject({ from: '2021', to: '2023' });
+    expect(parse('from=2021-3-5&to=2024-02-29')).toMatchObject({ from: '2021-03-05', to: '2024-02-29' });
+    expect(parse('issuer=国务院&issuer=%20国务院%20&type=政府工作报告&level=省级&level=县级&match=fuzzy')).toMatchObject({
+      issuers: ['国务院'],
+      types: ['政府工作报告'],
+      levels: ['省级', '县级'],
+      match: 'fuzzy',
+    });
   });
 });

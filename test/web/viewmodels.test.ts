@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchRequest } from '../../src/search/request.js';
+import { defaultRequest, type SearchRequest } from '../../src/search/request.js';
 import { looserQuery, parseQuery } from '../../src/query/parser.js';
 import {
   FEW_RESULTS,
@@ -16,15 +16,7 @@ import {
   yearFacetLinks,
 } from '../../src/web/viewmodels.js';
 
-const state = (over: Partial<SearchRequest> = {}): SearchRequest => ({
-  q: '法治',
-  regions: [],
-  years: [],
-  sort: 'relevance',
-  page: 1,
-  size: 10,
-  ...over,
-});
+const state = (over: Partial<SearchRequest> = {}): SearchRequest => ({ ...defaultRequest('法治'), ...over });
 const params = (url: string) => new URL(url, 'http://x').searchParams;
 
 describe('region facet links', () => {
