@@ -50,15 +50,17 @@
  *   the start after trimming (`（标题:法治`) scopes the term to the title.
  * - `OR`, `AND`, `NOT`, `/SEN`, `/PRG`, `/NEAR` are operators only as a whole chunk in
  *   upper case (half- or full-width); lower-case `or`, `and`, `not` are ordinary words
- *   and `/sen` … the word `sen` (as on Google/Lucene), each with a warning.
+ *   (as on Google/Lucene) and `/sen`, `/prg`, `/near` the words sen, prg, near (the
+ *   slash is edge punctuation), each with a warning.
  *   `|` needs no spaces. A stray operator (at an end, doubled, beside another) is
  *   dropped with a warning.
  * - `-` and `NOT` exclude the one term that follows: `2021-2025` is a word; a lone `-`
  *   is ignored; `NOT -a` and `--a` exclude a once.
  * - Proximity takes two body terms (words or phrases). With a title term or an
- *   exclusion on either side it is read as AND, with a warning. `/NEAR n`: n is an
- *   integer 0–100 characters between the two occurrences (0: touching or
- *   overlapping); above 100 it is read as 100, without n as AND, each with a warning.
+ *   exclusion on either side it is read as AND, with a warning. `/NEAR n`: n, attached
+ *   or the next chunk when that is an integer, is 0–100 characters between the two
+ *   occurrences (0: touching or overlapping); above 100 it is read as 100, without n
+ *   as AND, each with a warning. `/SEN` and `/PRG` take no number.
  *   A chain is pairwise (see the table): `A /SEN B /SEN C` does not require one
  *   sentence to hold all three. Definitions of sentence and distance: src/types.ts
  *   `NearNode`, src/search/proximity.ts.
@@ -67,6 +69,8 @@
  *   report except the excluded ones (see `isExclusionOnly`).
  * - Empty query (or nothing but punctuation / dropped pieces) → root null.
  * - Repeated terms and groups are kept once (`法治 法治`, `a OR a`).
+ * - `TermNode.phrase` is true when the user quoted the term, or (never seen, kept as a
+ *   safety net) when its text could not be written back without quotes.
  *
  * Limits (src/query/errors.ts), the only errors (`QueryError`, Chinese): more than
  * `MAX_QUERY_CHARS` characters, or more than `MAX_QUERY_TERMS` distinct terms (a word,
@@ -116,7 +120,6 @@ const FIELD_PREFIXES: Array<[string, TermNode['field']]> = [
   ['title:', 'title'],
 ];
 
-/** Where a `/NEAR` without a valid distance stands. */
 type NearUnit = NearNode['unit'];
 
 type TermItem = {
