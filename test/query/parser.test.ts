@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize, words } from '../../src/analyze/analyzer.js';
@@ -11,6 +12,7 @@ import {
   parseQuery,
   termsOf,
 } from '../../src/query/parser.js';
+import { countMatches } from '../../src/search/highlight.js';
 import type { QueryNode } from '../../src/types.js';
 
 /** What the parser trims from the ends of an unquoted chunk: punctuation and whitespace, not symbols. */
@@ -549,5 +551,26 @@ describe('parseQuery: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('issue 9: pasted prose on the sample archive', () => {
+  // The raw sample files (one report each), normalised: what Ctrl-F would search.
+  const root = new URL('../fixtures/corpus/', import.meta.url);
+  const files = readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(txt|csv)$/.test(f));
+  const texts = files.map((f) => normalize(readFileSync(new URL(f, root), 'utf8')));
+
+  // [query, reports, occurrences] — the counts the issue expects (Ctrl-F on the text)
+  it.each([
+    ['坚持“两个毫不动摇”', 4, 4],
+    ['“十五五”规划', 16, 22],
+  ])('%s is one term: %i reports, %i hits', (q, reports, hits) => {
+    const p = parseQuery(q);
+    expect(p.root).toMatchObject({ type: 'term', text: normalize(q), phrase: false });
+    const t = (p.root as { text: string }).text;
+    expect(texts.filter((x) => x.includes(t))).toHaveLength(reports);
+    expect(texts.reduce((n, x) => n + countMatches(x, [t]), 0)).toBe(hits);
   });
 });
