@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize, words } from '../../src/analyze/analyzer.js';
@@ -11,6 +12,7 @@ import {
   parseQuery,
   termsOf,
 } from '../../src/query/parser.js';
+import { countMatches } from '../../src/search/highlight.js';
 import type { QueryNode } from '../../src/types.js';
 
 /** What the parser trims from the ends of an unquoted chunk: punctuation and whitespace, not symbols. */
@@ -70,7 +72,22 @@ describe('parseQuery: trees', () => {
     ['“三项制度“', '"三项制度"', ['三项制度'], 0],
     ['"  法治   政府 "', '"法治 政府"', ['法治 政府'], 0],
     ['"法治政府建設"', '"法治政府建设"', ['法治政府建设'], 0],
-    ['湟中"法治政府"', '(湟中 "法治政府")', ['湟中', '法治政府'], 0],
+    // a quote inside a chunk is a character of the text (pasted prose), with a warning
+    ['湟中"法治政府"', '湟中"法治政府"', ['湟中"法治政府"'], 1],
+    ['坚持“两个毫不动摇”', '坚持“两个毫不动摇”', ['坚持“两个毫不动摇”'], 1],
+    ['坚持“两个毫不动摇”。', '坚持“两个毫不动摇”', ['坚持“两个毫不动摇”'], 1],
+    ['“十五五”规划', '“十五五”规划', ['“十五五”规划'], 1],
+    ['“十五五”规划， 湟中', '(“十五五”规划 湟中)', ['“十五五”规划', '湟中'], 1],
+    ['-“十五五”规划 湟中', '(-“十五五”规划 湟中)', ['湟中'], 1],
+    ['标题:“十五五”规划', 't:“十五五”规划', ['“十五五”规划'], 1],
+    // a pair around the whole chunk once its punctuation is trimmed reads as the phrase would
+    ['“三项制度”，', '三项制度', ['三项制度'], 0],
+    ['“三项制度”。 湟中', '(三项制度 湟中)', ['三项制度', '湟中'], 0],
+    // brackets whose partner is inside the chunk are text; around the whole chunk they go
+    ['《纲要》解读', '《纲要》解读', ['《纲要》解读'], 0],
+    ['（一）加强', '(一)加强', ['(一)加强'], 0],
+    ['（标题:法治）', 't:法治', ['法治'], 0],
+    ['"法治 政府"建设', '(法治 政府"建设)', ['法治', '政府"建设'], 2],
     ['“他说"三项制度"”', '"他说"三项制度""', ['他说"三项制度"'], 0],
     // exclusion
     ['法治政府 -双随机', '(法治政府 -双随机)', ['法治政府'], 0],
@@ -101,6 +118,55 @@ describe('parseQuery: trees', () => {
     ['OR', '∅', [], 1],
     ['|', '∅', [], 1],
     ['湟中 OR -新县', '(湟中|-新县)', ['湟中'], 0],
+    // AND: the same as a space
+    ['湟中 AND 新县', '(湟中 新县)', ['湟中', '新县'], 0],
+    ['湟中 ＡＮＤ 新县', '(湟中 新县)', ['湟中', '新县'], 0],
+    ['湟中 OR 新县 AND 法治', '((湟中|新县) 法治)', ['湟中', '新县', '法治'], 0],
+    ['法治 AND 湟中 OR 新县', '(法治 (湟中|新县))', ['法治', '湟中', '新县'], 0],
+    ['湟中 and 新县', '(湟中 and 新县)', ['湟中', 'and', '新县'], 1],
+    ['AND 湟中', '湟中', ['湟中'], 1],
+    ['湟中 AND', '湟中', ['湟中'], 1],
+    ['湟中 AND OR 新县', '(湟中|新县)', ['湟中', '新县'], 1],
+    // NOT: the same as a dash on the next term
+    ['法治 NOT 双随机', '(法治 -双随机)', ['法治'], 0],
+    ['法治 ＮＯＴ "行政复议"', '(法治 -"行政复议")', ['法治'], 0],
+    ['NOT 标题:通知 法治', '(-t:通知 法治)', ['法治'], 0],
+    ['湟中 OR NOT 新县', '(湟中|-新县)', ['湟中'], 0],
+    ['NOT 双随机', '-双随机', [], 1],
+    ['法治 NOT', '法治', ['法治'], 1],
+    ['NOT -双随机 法治', '(-双随机 法治)', ['法治'], 1],
+    ['NOT NOT 双随机 法治', '(-双随机 法治)', ['法治'], 1],
+    ['法治 not 双随机', '(法治 not 双随机)', ['法治', 'not', '双随机'], 1],
+    ['-NOT 法治', '(-not 法治)', ['法治'], 0],
+    // proximity: two body terms, binding tighter than OR and AND
+    ['法治 /SEN 营商环境', '(法治 ~sentence 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 /PRG 营商环境', '(法治 ~paragraph 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 /NEAR 5 营商环境', '(法治 ~5 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 /NEAR5 营商环境', '(法治 ~5 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 ／ＮＥＡＲ　０ 营商环境', '(法治 ~0 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 ／ＳＥＮ 营商环境', '(法治 ~sentence 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 /NEAR 100 营商环境', '(法治 ~100 营商环境)', ['法治', '营商环境'], 0],
+    ['法治 /NEAR 500 营商环境', '(法治 ~100 营商环境)', ['法治', '营商环境'], 1],
+    ['法治 /NEAR 营商环境', '(法治 营商环境)', ['法治', '营商环境'], 1],
+    ['法治 /NEAR -3 营商环境', '(法治 -3 营商环境)', ['法治', '营商环境'], 1],
+    ['法治 /sen 营商环境', '(法治 sen 营商环境)', ['法治', 'sen', '营商环境'], 1],
+    ['法治 /Near 5 营商环境', '(法治 near 5 营商环境)', ['法治', 'near', '5', '营商环境'], 1],
+    ['"法治 政府" /SEN 营商环境', '("法治 政府" ~sentence 营商环境)', ['法治 政府', '营商环境'], 0],
+    ['湟中 法治 /SEN 营商环境', '(湟中 (法治 ~sentence 营商环境))', ['湟中', '法治', '营商环境'], 0],
+    ['湟中 AND 法治 /SEN 营商环境', '(湟中 (法治 ~sentence 营商环境))', ['湟中', '法治', '营商环境'], 0],
+    ['湟中 OR 法治 /SEN 营商环境', '(湟中|(法治 ~sentence 营商环境))', ['湟中', '法治', '营商环境'], 0],
+    ['法治 /SEN 营商环境 OR 湟中', '((法治 ~sentence 营商环境)|湟中)', ['法治', '营商环境', '湟中'], 0],
+    ['法治 /SEN 营商环境 /PRG 湟中', '((法治 ~sentence 营商环境) (营商环境 ~paragraph 湟中))', ['法治', '营商环境', '湟中'], 1],
+    ['x OR a /SEN b /SEN c OR y', '((x|(a ~sentence b)) ((b ~sentence c)|y))', ['x', 'a', 'b', 'c', 'y'], 1],
+    ['a /SEN b b /SEN c', '((a ~sentence b) (b ~sentence c))', ['a', 'b', 'c'], 0],
+    ['标题:法治 /SEN 营商环境', '(t:法治 营商环境)', ['法治', '营商环境'], 1],
+    ['-法治 /SEN 营商环境', '(-法治 营商环境)', ['营商环境'], 1],
+    ['法治 /SEN NOT 营商环境', '(法治 -营商环境)', ['法治'], 1],
+    ['/SEN 法治', '法治', ['法治'], 1],
+    ['法治 /SEN', '法治', ['法治'], 1],
+    ['法治 /SEN OR 湟中', '(法治|湟中)', ['法治', '湟中'], 1],
+    ['制度。全面 /SEN 法治', '(制度。全面 ~sentence 法治)', ['制度。全面', '法治'], 1],
+    ['法治 /SEN 法治', '(法治 ~sentence 法治)', ['法治'], 0],
     // field scope
     ['标题:法治', 't:法治', ['法治'], 0],
     ['title:法治', 't:法治', ['法治'], 0],
@@ -115,11 +181,12 @@ describe('parseQuery: trees', () => {
     ['法治 标题:', '法治', ['法治'], 1],
     ['标题:湟中 OR 标题:新县', '(t:湟中|t:新县)', ['湟中', '新县'], 0],
     // hostile input: never an error; a chunk is searched as typed (markup included — the page escapes it)
-    ['"><svg onload=alert(1)>', '"><svg onload=alert(1)>"', ['><svg onload=alert(1)>'], 1],
+    ['"><svg onload=alert(1)>', '(><svg onload=alert(1)>)', ['><svg', 'onload=alert(1)>'], 1],
     ['<script>alert(1)</script>', '<script>alert(1)</script>', ['<script>alert(1)</script>'], 0],
-    ['"三项制度', '"三项制度"', ['三项制度'], 1],
+    ['"三项制度', '三项制度', ['三项制度'], 1],
     ['三项制度"', '三项制度', ['三项制度'], 1],
-    ['"三项" "制度', '("三项" "制度")', ['三项', '制度'], 1],
+    ['"三项" "制度', '("三项" 制度)', ['三项', '制度'], 1],
+    ['"法治 政府', '(法治 政府)', ['法治', '政府'], 1],
     ['""', '∅', [], 1],
     ['" "', '∅', [], 1],
     ['”三项制度」', '三项制度', ['三项制度'], 0],
@@ -132,6 +199,26 @@ describe('parseQuery: trees', () => {
     expect(p.positiveTerms.map((t) => t.text)).toEqual(positives);
     expect(p.warnings).toHaveLength(nWarnings);
     for (const w of p.warnings) expect(w).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it.each([
+    ['坚持“两个毫不动摇”', '引号在词语中间，按原文字符查找：坚持“两个毫不动摇”'],
+    ['共產黨“法治”。', '引号在词语中间，按原文字符查找：共產黨“法治”'],
+    ['"三项制度', '引号未闭合，已忽略："三项制度'],
+    ['a and b', '小写“and”按普通词检索；表示“且”请用大写 AND 或空格'],
+    ['a not b', '小写“not”按普通词检索；表示排除请用大写 NOT 或“-词语”'],
+    ['a /sen b', '小写“/sen”按普通词检索；表示同句请用大写 /SEN'],
+    ['a /prg b', '小写“/prg”按普通词检索；表示同段请用大写 /PRG'],
+    ['a AND', '“AND”两侧都需要检索词，多余的 AND 已忽略'],
+    ['a NOT', '“NOT”后缺少检索词，已忽略'],
+    ['a /PRG', '“/PRG”两侧都需要检索词，已忽略'],
+    ['a /NEAR b', '“/NEAR”后需要 0–100 的距离（如 A /NEAR 10 B），已按“且”处理'],
+    ['a /NEAR 101 b', '“/NEAR 101”的距离最多 100 个字，已按 100 处理'],
+    ['标题:a /SEN b', '“/SEN”只能连接正文中的两个检索词（不能是“标题:”或排除的词），已按“且”处理'],
+    ['a /SEN b /SEN c', '连续的 /SEN、/PRG、/NEAR 按相邻两词分别判断：A /SEN B /SEN C 表示 A 与 B 同句，且 B 与 C 同句（不要求三者同句）'],
+    ['制度。全面 /SEN a', '“制度。全面”含句末标点，不会整个出现在一句之内，“/SEN”找不到它'],
+  ])('warns in Chinese how it read %s', (q, warning) => {
+    expect(parseQuery(q).warnings).toEqual([warning]);
   });
 
   it('keeps what the user typed in raw, and the normalised form in text', () => {
@@ -203,7 +290,17 @@ describe('formatQuery', () => {
     ['2021-2025 《纲要》 三项制度，', '2021-2025 纲要 三项制度'],
     ['互联网+', '互联网+'],
     ['法律顾问 OR 公职律师', '法律顾问 OR 公职律师'],
-    ['标题:标题:法治', '标题:"标题:法治"'],
+    ['标题:标题:法治', '标题:法治'],
+    ['，标题:法治', '标题:法治'],
+    ['湟中 AND 新县', '湟中 新县'],
+    ['NOT 双随机 法治', '-双随机 法治'],
+    ['法治 /NEAR5 营商环境', '法治 /NEAR 5 营商环境'],
+    ['法治 ／ＳＥＮ 营商环境 /PRG 湟中', '法治 /SEN 营商环境 /PRG 湟中'],
+    ['a /SEN b b /SEN c', 'a /SEN b /SEN c'],
+    ['x OR a /SEN b /SEN c OR y', 'x OR a /SEN b /SEN c OR y'],
+    ['坚持“两个毫不动摇”。', '坚持“两个毫不动摇”'],
+    ['『a"b“c」d』', '『a"b“c」d』'],
+    ['"OR" "AND" "/SEN"', '"or" "and" "/sen"'],
     ['标题：法治 title:"三项制度"', '标题:法治 标题:"三项制度"'],
     ['-标题:"双随机"', '-标题:"双随机"'],
     ['“他说"好"”', '“他说"好"”'],
@@ -271,6 +368,28 @@ describe('looserQuery', () => {
     '， 。',
   ])('%s → null', (q) => {
     expect(looserQuery(parseQuery(q))).toBeNull();
+  });
+
+  it('never suggests a query the parser refuses: the words that fit, or null', () => {
+    // 200 characters of real text: about 90 words, over both limits once split
+    const para = normalize(
+      '湟中区卫生健康局全面落实行政执法三项制度，按照湟中区关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的工作方案的通知要求，全面落实行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度，做到执法信息公开透明、执法过程全程留痕、执法决定合法有效，不断提高行政执法规范化水平，坚持两个毫不动摇，推进十五五规划'.repeat(2),
+    ).slice(0, MAX_QUERY_CHARS);
+    expect([...para]).toHaveLength(MAX_QUERY_CHARS);
+    expect(new Set(words(para)).size).toBeGreaterThan(MAX_QUERY_TERMS);
+    const p = parseQuery(para);
+    expect(p.warnings).toEqual([]);
+    const looser = looserQuery(p)!;
+    expect(looser).not.toBeNull();
+    const lp = parseQuery(looser);
+    expect([...looser].length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    expect(termsOf(lp.root).length).toBeLessThanOrEqual(MAX_QUERY_TERMS);
+    // the first words, in order: still looser (fewer words required), each a substring
+    expect(looser.split(' ')).toEqual(words(para).slice(0, looser.split(' ').length));
+    for (const t of termsOf(lp.root)) expect(para).toContain(t.text);
+    // with 19 exclusions beside it, no word fits the term limit: no suggestion
+    const excl = Array.from({ length: MAX_QUERY_TERMS - 1 }, (_, k) => `-x${k}`).join(' ');
+    expect(looserQuery(parseQuery(`行政执法公示 ${excl}`))).toBe(`行政 ${excl}`);
   });
 
   it('parses back to the words, each its own term', () => {
@@ -364,26 +483,48 @@ describe('parseQuery: properties', () => {
   });
 
   /** A chunk: no spaces, quotes, `|` or `:`, not starting with a dash, never the word `or`. */
-  const chunkChars = [...'湟中新县法治政府三项制度行政执法共產黨ABCabc123，。、,.!?()（）《》【】—+℃%~😀𠀀'];
+  const chunkChars = [...'湟中新县法治政府三项制度行政执法共產黨ABCabc123，。、,.!?()（）《》【】‘’—+℃%~😀𠀀'];
   const chunks = fc
     .array(fc.constantFrom(...chunkChars), { minLength: 1, maxLength: 20 })
     .map((a) => a.join(''))
     .filter((c) => !c.startsWith('-'));
 
-  it('an unquoted chunk is one term whose text is normalize(chunk) with edge punctuation trimmed', () => {
+  /** Marks that come in pairs: at a chunk's end, one whose partner is inside the chunk is kept. */
+  const PAIRED = '()[]{}《》〈〉【】〔〕‘’“”「」『』"\'';
+  const PUNCT = /^[\p{P}\s]*$/u;
+
+  it('an unquoted chunk is one term: normalize(chunk) less unpaired punctuation at its ends', () => {
     fc.assert(
       fc.property(chunks, fc.constantFrom('', '-', '标题:', '-标题:'), (chunk, prefix) => {
         const p = parseQuery(prefix + chunk);
-        const text = normalize(chunk).replace(EDGE_PUNCTUATION, '');
-        if (!/[\p{L}\p{N}]/u.test(text)) {
+        const norm = normalize(chunk);
+        if (!/[\p{L}\p{N}]/u.test(norm)) {
           expect(p.root).toBeNull();
           expect(p.warnings).toEqual([`“${chunk}”不含可检索的文字，已忽略`]);
           return;
         }
-        const t = { type: 'term', text, raw: chunk, phrase: false, field: prefix.includes('标题') ? 'title' : 'body' };
-        expect(p.root).toEqual(prefix.startsWith('-') ? { type: 'not', child: t } : t);
+        const node = prefix.startsWith('-') ? (p.root as { type: 'not'; child: QueryNode }).child : p.root!;
+        expect(p.root!.type).toBe(prefix.startsWith('-') ? 'not' : 'term');
+        expect(node).toMatchObject({ type: 'term', raw: chunk, phrase: false, field: prefix.includes('标题') ? 'title' : 'body' });
+        const text = (node as { text: string }).text;
+        // what is left out is punctuation at the two ends, nothing inside
+        const at = [...Array(norm.length - text.length + 1).keys()].find(
+          (a) => norm.startsWith(text, a) && PUNCT.test(norm.slice(0, a)) && PUNCT.test(norm.slice(a + text.length)),
+        );
+        expect(at, `${chunk} → ${text}`).toBeDefined();
+        if (![...norm].some((c) => PAIRED.includes(c))) {
+          // no pairs: exactly the punctuation at the ends goes
+          expect(text).toBe(norm.replace(EDGE_PUNCTUATION, ''));
+        }
+        // an end that stayed is a letter or symbol, or a mark whose partner is inside
+        const first = [...text][0];
+        const last = [...text].at(-1)!;
+        if (PUNCT.test(first)) expect(text.indexOf(PAIRED[PAIRED.indexOf(first) + 1], 1), text).toBeGreaterThan(0);
+        if (PUNCT.test(last)) expect(text.lastIndexOf(PAIRED[PAIRED.indexOf(last) - 1], text.length - 2), text).toBeGreaterThanOrEqual(0);
+        // and it reads back as itself
+        expect(parseQuery(text).root).toMatchObject({ type: 'term', text, phrase: false });
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
@@ -410,5 +551,26 @@ describe('parseQuery: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('issue 9: pasted prose on the sample archive', () => {
+  // The raw sample files (one report each), normalised: what Ctrl-F would search.
+  const root = new URL('../fixtures/corpus/', import.meta.url);
+  const files = readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(txt|csv)$/.test(f));
+  const texts = files.map((f) => normalize(readFileSync(new URL(f, root), 'utf8')));
+
+  // [query, reports, occurrences] — the counts the issue expects (Ctrl-F on the text)
+  it.each([
+    ['坚持“两个毫不动摇”', 4, 4],
+    ['“十五五”规划', 16, 22],
+  ])('%s is one term: %i reports, %i hits', (q, reports, hits) => {
+    const p = parseQuery(q);
+    expect(p.root).toMatchObject({ type: 'term', text: normalize(q), phrase: false });
+    const t = (p.root as { text: string }).text;
+    expect(texts.filter((x) => x.includes(t))).toHaveLength(reports);
+    expect(texts.reduce((n, x) => n + countMatches(x, [t]), 0)).toBe(hits);
   });
 });
