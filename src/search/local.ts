@@ -29,7 +29,8 @@ import type {
 import type { CountOptions, Engine } from './engine.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
-import { bestPassages, highlightParagraphs, splitParagraphs, termOccurrences } from './passages.js';
+import { queryMatcher, type QueryMatcher } from './occurrences.js';
+import { bestPassages, highlightParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
 import { commonAncestor, MAX_DEPTH, regionSegments } from './regions.js';
@@ -57,7 +58,7 @@ export class LocalEngine implements Engine {
   ) {
     this.info = index.info;
     this.records = index.records;
-    this.matcher = new Matcher(this.records.length, index.lists, this.records.map((r) => normalize(r.title)));
+    this.matcher = new Matcher(this.records.length, index.lists, index.texts, this.records.map((r) => normalize(r.title)));
     this.filters = new FilterIndex(this.records, docTypes);
     this.records.forEach((r, i) => this.byId.set(r.id, i));
   }
@@ -110,7 +111,7 @@ export class LocalEngine implements Engine {
     const ancestor = commonAncestor(filters.regions);
     const depth = ancestor.length;
     const scope = depth ? this.filters.regions.filter([ancestor.join('/')]) : null;
-    const matches = this.match(parsed, scope);
+    const matches = this.match(query, scope);
     if (pass.time) matches.and(pass.time);
 
     const dims = FACETS.map((f) => pass[f]);
@@ -147,7 +148,7 @@ export class LocalEngine implements Engine {
 
     const scores = this.rank(parsed, hits, sort);
     const pageDocs = this.topHits(hits, scores, sort, page * size).slice((page - 1) * size, page * size);
-    const terms = highlightTerms(parsed);
+    const terms = queryMatcher(query);
     const self = depth ? `${ancestor.join('/')}/${SELF}` : UNKNOWN_REGION;
     return {
       total: hits.length,
@@ -165,8 +166,8 @@ export class LocalEngine implements Engine {
 
   async occurrences(query: SearchQuery, filters: Filters, paging: { page: number; size: number }): Promise<OccurrencePage> {
     checkPage(paging, MAX_OCCURRENCE_PAGE_SIZE, MAX_OCCURRENCE_PAGE);
-    const terms = highlightTerms(query.parsed);
-    const docs = this.filtered(query.parsed, filters);
+    const terms = queryMatcher(query);
+    const docs = this.filtered(query, filters);
     const counts = this.occurrenceCounts(docs, terms);
     let total = 0;
     for (let i = 0; i < counts.length; i++) total += counts[i];
@@ -189,8 +190,8 @@ export class LocalEngine implements Engine {
   }
 
   async *streamOccurrences(query: SearchQuery, filters: Filters): AsyncIterable<Occurrence> {
-    const terms = highlightTerms(query.parsed);
-    const docs = this.filtered(query.parsed, filters);
+    const terms = queryMatcher(query);
+    const docs = this.filtered(query, filters);
     for (let i = 0; i < docs.length; i++) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await tick();
       yield* this.docOccurrences(docs[i], terms);
@@ -207,8 +208,8 @@ export class LocalEngine implements Engine {
       return segs.length ? segs.slice(0, depth).join('/') : null;
     };
     const inFilters = this.filterSet(filters);
-    const matching = this.filtered(query.parsed, filters);
-    const counts = this.occurrenceCounts(matching, highlightTerms(query.parsed));
+    const matching = this.filtered(query, filters);
+    const counts = this.occurrenceCounts(matching, queryMatcher(query));
     const buckets = new Map<string | null, CountBucket>();
     const bucket = (key: string | null) => {
       let b = buckets.get(key);
@@ -245,8 +246,7 @@ export class LocalEngine implements Engine {
     const doc = this.byId.get(id);
     if (doc === undefined) return null;
     const report = (await this.report(id))!;
-    const terms = query ? highlightTerms(query.parsed) : [];
-    const paragraphs = highlightParagraphs(report.text, this.index.texts.read(doc).norm, terms);
+    const paragraphs = highlightParagraphs(report.text, this.index.texts.read(doc).norm, query ? queryMatcher(query) : []);
     return { report, paragraphs, matchCount: paragraphs.reduce((n, p) => n + p.matches, 0) };
   }
 
@@ -258,8 +258,9 @@ export class LocalEngine implements Engine {
   // ---------------------------------------------------------------- matching
 
   /** The query's matches within `scope` (every report when null; an empty query matches all). */
-  private match(parsed: ParsedQuery, scope: Bitset | null): Bitset {
-    if (parsed.root) return this.matcher.evaluate(parsed.root, scope);
+  private match(query: SearchQuery, scope: Bitset | null): Bitset {
+    const root = query.parsed.root;
+    if (root) return this.matcher.evaluate(root, scope, query.match);
     return scope ? scope.clone() : Bitset.full(this.size);
   }
 
@@ -274,9 +275,9 @@ export class LocalEngine implements Engine {
   }
 
   /** Matching reports that pass the filters, ascending. */
-  private filtered(parsed: ParsedQuery, filters: Filters): Uint32Array {
+  private filtered(query: SearchQuery, filters: Filters): Uint32Array {
     const scope = this.filterSet(filters);
-    return this.match(parsed, scope).toArray();
+    return this.match(query, scope).toArray();
   }
 
   // ---------------------------------------------------------------- occurrences
@@ -284,22 +285,23 @@ export class LocalEngine implements Engine {
   /**
    * Occurrences per report (parallel to `docs`, ascending): for each distinct
    * term, its non-overlapping occurrences, leftmost first, summed — from the
-   * bigram positions where they can tell, from the text otherwise.
+   * bigram positions where they can tell (exact terms of two or more
+   * characters), from the text otherwise (fuzzy, proximity, single characters).
    */
-  private occurrenceCounts(docs: Uint32Array, terms: string[]): Uint32Array {
+  private occurrenceCounts(docs: Uint32Array, matcher: QueryMatcher): Uint32Array {
     const counts = new Uint32Array(docs.length);
+    const edgeSurrogate = (t: string) => {
+      const c0 = t.charCodeAt(0);
+      const cz = t.charCodeAt(t.length - 1);
+      return (c0 >= 0xdc00 && c0 <= 0xdfff) || (cz >= 0xd800 && cz <= 0xdbff);
+    };
+    if (matcher.needsText || matcher.terms.some(edgeSurrogate)) {
+      for (let i = 0; i < docs.length; i++) counts[i] = matcher.occurrences(this.index.texts.read(docs[i]).norm).length;
+      return counts;
+    }
     const at = new Map<number, number>();
     docs.forEach((d, i) => at.set(d, i));
-    const fromText: string[] = [];
-    for (const term of terms) {
-      // A single character keeps no positions; a term with a surrogate half at an edge needs the text to
-      // tell whether it splits a pair.
-      const c0 = term.charCodeAt(0);
-      const cz = term.charCodeAt(term.length - 1);
-      if (term.length < 2 || (c0 >= 0xdc00 && c0 <= 0xdfff) || (cz >= 0xd800 && cz <= 0xdbff)) {
-        fromText.push(term);
-        continue;
-      }
+    for (const term of matcher.terms) {
       this.index.lists.forEachTermPositions(term, docs, (doc: number, positions: number[]) => {
         let n = 0;
         let free = 0;
@@ -311,16 +313,13 @@ export class LocalEngine implements Engine {
         counts[at.get(doc)!] += n;
       });
     }
-    if (fromText.length) {
-      for (let i = 0; i < docs.length; i++) counts[i] += termOccurrences(this.index.texts.read(docs[i]).norm, fromText).occ.length;
-    }
     return counts;
   }
 
   /** A report's occurrences, in position order, as offsets into their paragraphs. */
-  private docOccurrences(doc: number, terms: string[]): Occurrence[] {
+  private docOccurrences(doc: number, matcher: QueryMatcher): Occurrence[] {
     const { text, norm } = this.index.texts.read(doc);
-    const { occ } = termOccurrences(norm, terms);
+    const occ = matcher.occurrences(norm);
     const paragraphs = splitParagraphs(text);
     const id = this.records[doc].id;
     const out: Occurrence[] = [];
@@ -374,7 +373,7 @@ export class LocalEngine implements Engine {
     return topK(hits, k, cmp);
   }
 
-  private hit(doc: number, score: number, terms: string[]): HitData {
+  private hit(doc: number, score: number, terms: QueryMatcher): HitData {
     const r = this.records[doc];
     const { text, norm } = this.index.texts.read(doc);
     const { passages, matchCount } = bestPassages(text, norm, terms);

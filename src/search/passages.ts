@@ -12,7 +12,8 @@
  * then most occurrences, so a window holding 法治 and 政府 beats one holding 法治 three times.
  */
 import type { ParagraphData, PassageData, Range } from '../types.js';
-import { findMatches, splitsPair } from './highlight.js';
+import { splitsPair } from './highlight.js';
+import { termsMatcher, type QueryMatcher } from './occurrences.js';
 
 export interface Paragraph {
   /** 0-based; the anchor is `p-${index}`. */
@@ -59,35 +60,11 @@ const DISTINCT_WEIGHT = 1000;
 /** Above any score (terms are capped at MAX_QUERY_TERMS; a window holds < 2^20 occurrences). */
 const MAX_SCORE = 2 ** 20;
 
-/** An occurrence of one of the terms, offsets in the whole text. */
-export interface TermOccurrence {
-  start: number;
-  end: number;
-  /** Index in the distinct term list. */
-  term: number;
-}
+/** What passages mark and count: a query's occurrence model, or plain terms matched exactly. */
+export type MatchSource = readonly string[] | QueryMatcher;
 
-/**
- * Each distinct term's non-overlapping occurrences (the ones `countMatches` counts),
- * sorted by position.
- */
-export function termOccurrences(normText: string, terms: readonly string[]): { occ: TermOccurrence[]; nTerms: number } {
-  const list: string[] = [];
-  for (const t of terms) if (t !== '' && !list.includes(t)) list.push(t);
-  const occ: TermOccurrence[] = [];
-  list.forEach((term, k) => {
-    const len = term.length;
-    for (let i = normText.indexOf(term, 0); i >= 0; ) {
-      if (splitsPair(normText, i) || splitsPair(normText, i + len)) {
-        i = normText.indexOf(term, i + 1);
-        continue;
-      }
-      occ.push({ start: i, end: i + len, term: k });
-      i = normText.indexOf(term, i + len);
-    }
-  });
-  if (list.length > 1) occ.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { occ, nTerms: list.length };
+function asMatcher(source: MatchSource): QueryMatcher {
+  return 'occurrences' in source ? source : termsMatcher(source as readonly string[]);
 }
 
 /** Sentence ends in normalised text (full-width ！？； are folded to ASCII by normalize). */
@@ -237,7 +214,7 @@ export interface PassageSpan {
 export function bestPassages(
   text: string,
   normText: string,
-  terms: readonly string[],
+  terms: MatchSource,
   opts: PassageOptions = {},
 ): { passages: PassageData[]; matchCount: number } {
   const { spans, matchCount, ranges } = passageSpans(text, normText, terms, opts);
@@ -259,12 +236,14 @@ export function bestPassages(
 export function passageSpans(
   text: string,
   normText: string,
-  terms: readonly string[],
+  terms: MatchSource,
   opts: PassageOptions = {},
 ): { spans: PassageSpan[]; matchCount: number; ranges: Range[] } {
+  const matcher = asMatcher(terms);
   const o: Required<PassageOptions> = { ...DEFAULTS, ...opts };
   const paragraphs = splitParagraphs(text);
-  const { occ, nTerms } = termOccurrences(normText, terms);
+  const occ = matcher.occurrences(normText);
+  const nTerms = matcher.terms.length;
   if (occ.length === 0) return { spans: leadSpan(normText, text, paragraphs, o), matchCount: 0, ranges: [] };
 
   // Candidate windows: for each occurrence l, the run l..r-1 of occurrences of the same
@@ -308,7 +287,7 @@ export function passageSpans(
   }
   order.sort();
 
-  const ranges = findMatches(normText, terms);
+  const ranges = matcher.ranges(normText);
   const spans: PassageSpan[] = [];
   for (let k = 0; k < m && spans.length < o.max; k++) {
     const l = order[k] % 2 ** 32;
@@ -329,9 +308,10 @@ export function passageSpans(
  * (offsets into the paragraph), and its match count (same counting as
  * `countMatches`). One pass over the text per term, whatever the number of paragraphs.
  */
-export function highlightParagraphs(text: string, normText: string, terms: readonly string[]): ParagraphData[] {
-  const ranges = findMatches(normText, terms);
-  const { occ } = termOccurrences(normText, terms);
+export function highlightParagraphs(text: string, normText: string, terms: MatchSource): ParagraphData[] {
+  const matcher = asMatcher(terms);
+  const ranges = matcher.ranges(normText);
+  const occ = matcher.occurrences(normText);
   const out: ParagraphData[] = [];
   let ri = 0;
   let oi = 0;

@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('search UI in chromium', () => {
 
     // a lenient parse says what it did, above the results
     await page.goto(`${srv.base}/?q=${encodeURIComponent(`"${q}`)}`);
-    expect(await page.locator('.query-notes li').allTextContents()).toEqual([`引号未闭合，已按到查询末尾处理："${q}`]);
+    expect(await page.locator('.query-notes li').allTextContents()).toEqual([`引号未闭合，已忽略："${q}`]);
     await page.screenshot({ path: join(SCREENSHOTS, 'search-notes.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
     expect(problems).toEqual([]);
   });

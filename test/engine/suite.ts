@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalize } from '../../src/analyze/analyzer.js';
 import { ingestFolder } from '../../src/ingest/index.js';
 import { highlightTerms, matchesQuery, parseQuery } from '../../src/query/parser.js';
+import { isFuzzyIgnorable } from '../../src/search/fuzzy.js';
+import { nearOccurrences } from '../../src/search/proximity.js';
 import type { Engine } from '../../src/search/engine.js';
 import { docType } from '../../src/search/doctypes.js';
 import { levelOf } from '../../src/search/filters.js';
-import type { CountBucket, Filters, ReportDocument, SearchQuery } from '../../src/types.js';
+import type { CountBucket, Filters, MatchMode, NearNode, QueryNode, ReportDocument, SearchQuery } from '../../src/types.js';
 import { CORPUS_DIR } from '../helpers/fixture-index.js';
 
 export interface BackendUnderTest {
@@ -32,6 +34,60 @@ export function bruteOccurrences(norm: string, terms: string[]): Array<{ start: 
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/**
+ * Fuzzy occurrences by brute force: each paragraph with its ignorable characters
+ * (src/search/fuzzy.ts `isFuzzyIgnorable`) dropped, searched for the term so
+ * reduced; spans from the first to the last matched character.
+ */
+export function bruteFuzzy(norm: string, term: string): Array<[number, number]> {
+  const strip = (s: string) => [...s].filter((ch) => !isFuzzyIgnorable(ch.codePointAt(0)!)).join('');
+  const key = strip(term);
+  const out: Array<[number, number]> = [];
+  if (!key) return out;
+  let base = 0;
+  for (const para of norm.split('\n')) {
+    const chars: string[] = [];
+    const at: number[] = [];
+    let i = 0;
+    for (const ch of para) {
+      if (!isFuzzyIgnorable(ch.codePointAt(0)!)) for (let k = 0; k < ch.length; k++) (chars.push(ch[k]), at.push(base + i + k));
+      i += ch.length;
+    }
+    const v = chars.join('');
+    for (let j = v.indexOf(key); j >= 0; j = v.indexOf(key, j + key.length)) out.push([at[j], at[j + key.length - 1] + 1]);
+    base += para.length + 1;
+  }
+  return out;
+}
+
+/** A query's counted occurrences by brute force (plain terms in full; proximity terms where the condition holds). */
+export function bruteQueryOccurrences(norm: string, q: string, mode: MatchMode): Array<{ start: number; end: number; term: number }> {
+  const parsed = parseQuery(q);
+  const terms = highlightTerms(parsed);
+  const plain = new Set<string>();
+  const near: NearNode[] = [];
+  const walk = (n: QueryNode) => {
+    if (n.type === 'not') return;
+    if (n.type === 'term') return void (n.field === 'body' && plain.add(n.text));
+    if (n.type === 'near') return void near.push(n);
+    n.children.forEach(walk);
+  };
+  if (parsed.root) walk(parsed.root);
+  if (plain.size === 0 && near.length === 0) terms.forEach((t) => plain.add(t));
+  const find = (text: string, t: string): Array<[number, number]> =>
+    mode === 'fuzzy' ? bruteFuzzy(text, t) : bruteOccurrences(text, [t]).map((o) => [o.start, o.end]);
+  const out = new Map<string, { start: number; end: number; term: number }>();
+  for (const t of plain) for (const [start, end] of find(norm, t)) out.set(`${start}:${end}:${t}`, { start, end, term: terms.indexOf(t) });
+  for (const n of near) {
+    const { left, right } = nearOccurrences(norm, n, find);
+    n.children.forEach((c, side) => {
+      if (plain.has(c.text)) return;
+      for (const [start, end] of side ? right : left) out.set(`${start}:${end}:${c.text}`, { start, end, term: terms.indexOf(c.text) });
+    });
+  }
+  return [...out.values()].sort((a, b) => a.start - b.start || a.end - b.end || a.term - b.term);
+}
+
 const regionPath = (d: ReportDocument) => [d.region.province, d.region.city, d.region.county].filter(Boolean).join('/');
 
 export function engineSuite(name: string, factory: BackendFactory, dataDir = CORPUS_DIR): void {
@@ -47,7 +103,7 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
     });
     afterAll(() => backend?.cleanup());
 
-    const query = (q: string): SearchQuery => ({ parsed: parseQuery(q), match: 'exact' });
+    const query = (q: string, match: MatchMode = 'exact'): SearchQuery => ({ parsed: parseQuery(q), match });
     const none: Filters = { regions: [], years: [] };
     type Dim = 'region' | 'year' | 'issuer' | 'type' | 'level' | 'time';
     const inRegion = (d: ReportDocument, r: string) =>
@@ -84,13 +140,21 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
     const DIMS: Dim[] = ['region', 'year', 'issuer', 'type', 'level', 'time'];
     const passes = (d: ReportDocument, f: Filters, except?: Dim) => DIMS.every((dim) => dim === except || passDim(d, f, dim));
     /** The reports a query matches under filters (all, or all but one dimension's), by brute force. */
-    const expectedExcept = (q: string, f: Filters, except?: Dim) => {
+    const expectedExcept = (q: string, f: Filters, except?: Dim, mode: MatchMode = 'exact') => {
       const parsed = parseQuery(q);
+      const has = (text: string, t: string) => (mode === 'fuzzy' ? bruteFuzzy(text, t).length > 0 : text.includes(t));
       return docs.filter(
-        (d) => passes(d, f, except) && (!parsed.root || matchesQuery(parsed.root, (t) => (t.field === 'title' ? d.normTitle : d.norm).includes(t.text))),
+        (d) =>
+          passes(d, f, except) &&
+          (!parsed.root ||
+            matchesQuery(
+              parsed.root,
+              (t) => has(t.field === 'title' ? d.normTitle : d.norm, t.text),
+              (n) => nearOccurrences(d.norm, n, (text, t) => (mode === 'fuzzy' ? bruteFuzzy(text, t) : bruteOccurrences(text, [t]).map((o): [number, number] => [o.start, o.end]))).left.length > 0,
+            )),
       );
     };
-    const expected = (q: string, f: Filters) => expectedExcept(q, f);
+    const expected = (q: string, f: Filters, mode: MatchMode = 'exact') => expectedExcept(q, f, undefined, mode);
 
     const CASES: Array<[string, Filters]> = [
       ['三项制度', none],
@@ -114,6 +178,49 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
       ['工作', { regions: ['四川省'], years: [2026], levels: ['省级'], types: ['政府工作报告'] }],
       ['新质生产力', none],
     ];
+    /** Proximity and fuzzy matching: each against its brute force, in both modes where it differs. */
+    const MODE_CASES: Array<[string, Filters, MatchMode]> = [
+      ['法治 /SEN 政府', none, 'exact'],
+      ['营商 /NEAR 5 环境', none, 'exact'],
+      ['双随机 /PRG 公开', none, 'exact'],
+      ['三项制度 /SEN 执法', { regions: ['青海省'], years: [] }, 'exact'],
+      ['法治 /SEN 法治', none, 'exact'],
+      ['双随机一公开', none, 'fuzzy'],
+      ['放管服改革', none, 'fuzzy'],
+      ['“三项制度”', none, 'fuzzy'],
+      ['双随机一公开 /PRG 监管', none, 'fuzzy'],
+      ['标题:法治政府建设情况报告', none, 'fuzzy'],
+    ];
+
+    it.each(MODE_CASES)('search %s %j (%s): the set, counts and marks as brute force', async (q, f, mode) => {
+      const want = expected(q, f, mode);
+      const res = await engine.search(query(q, mode), f, { sort: 'relevance', page: 1, size: 100 });
+      expect(res.total).toBe(want.length);
+      expect(res.hits.map((h) => h.id).sort()).toEqual(want.map((d) => d.id).sort());
+      for (const h of res.hits) {
+        const d = docs.find((x) => x.id === h.id)!;
+        const occ = bruteQueryOccurrences(d.norm, q, mode);
+        expect(h.matchCount).toBe(occ.length);
+        expect(occ.length).toBeGreaterThan(0);
+      }
+      const all = [];
+      for await (const o of engine.streamOccurrences(query(q, mode), f)) all.push(o);
+      const total = want.reduce((n, d) => n + bruteQueryOccurrences(d.norm, q, mode).length, 0);
+      expect(all.length).toBe(total);
+      expect((await engine.occurrences(query(q, mode), f, { page: 1, size: 10 })).total).toBe(total);
+    });
+
+    it('fuzzy finds what exact misses, and never less', async () => {
+      const exact = await engine.search(query('双随机一公开'), none, { sort: 'relevance', page: 1, size: 100 });
+      const fuzzy = await engine.search(query('双随机一公开', 'fuzzy'), none, { sort: 'relevance', page: 1, size: 100 });
+      expect(fuzzy.total).toBeGreaterThan(exact.total);
+      for (const h of exact.hits) expect(fuzzy.hits.map((x) => x.id)).toContain(h.id);
+      // The mark covers the original span, punctuation inside included: 双随机、一公开.
+      const marked = fuzzy.hits.flatMap((h) => h.passages.flatMap((p) => p.ranges.map(([s, e]) => p.text.slice(s - p.start, e - p.start))));
+      expect(marked.length).toBeGreaterThan(0);
+      for (const m of marked) expect(m.replace(/[、，,\s“”"]/g, '')).toBe('双随机一公开');
+      expect(marked.some((m) => m !== '双随机一公开')).toBe(true);
+    });
 
     it.each(CASES)('search %s %j: total, ids and facets as brute force', async (q, f) => {
       const want = expected(q, f);

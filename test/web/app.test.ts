@@ -276,7 +276,7 @@ describe('query notes (the parser\'s warnings)', () => {
   it('an unclosed quote: the page shows the note above the results, as the API returns it', async () => {
     const q = `"${Q}`;
     const json = await api([['q', q]]);
-    expect(json.warnings).toEqual([`引号未闭合，已按到查询末尾处理：${q}`]);
+    expect(json.warnings).toEqual([`引号未闭合，已忽略：${q}`]);
     const { $ } = await page([['q', q]]);
     expect($('.query-notes li').map((_, li) => $(li).text()).get()).toEqual(json.warnings);
     expect($('li.hit').length).toBe(json.hits.length);
@@ -286,10 +286,11 @@ describe('query notes (the parser\'s warnings)', () => {
   it('a note quoting the query is escaped', async () => {
     const q = '"<img src=x onerror=alert(1)>';
     const json = await api([['q', q]]);
-    expect(json.warnings).toEqual([`引号未闭合，已按到查询末尾处理：${q}`]);
+    // an unclosed quote is punctuation: the first chunk is quoted in the note
+    expect(json.warnings).toEqual(['引号未闭合，已忽略："<img']);
     const { $, body } = await page([['q', q]]);
     expect(body).not.toMatch(/<img/i);
-    expect(body).toContain('处理：&#34;&lt;img src=x onerror=alert(1)&gt;</li>');
+    expect(body).toContain('已忽略：&#34;&lt;img</li>');
     expect($('.query-notes li').text()).toBe(json.warnings[0]);
     expect($('img').length).toBe(0);
   });
@@ -485,7 +486,8 @@ describe('safety', () => {
   });
 
   it('escaped in passages, on the report page and on the error page too', async () => {
-    const withHits = await page([['q', `${Q} OR ${XSS}`]]);
+    // closed, so the XSS string is one phrase OR-ed with Q
+    const withHits = await page([['q', `${Q} OR ${XSS}"`]]);
     expect(withHits.$('li.hit').length).toBeGreaterThan(0);
     expect(withHits.body).not.toMatch(/<svg/i);
     expect(withHits.$('.passage-text svg, .passage-text [onload]').length).toBe(0);
