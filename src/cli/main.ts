@@ -11,8 +11,9 @@ import { UsageError } from './args.js';
 const USAGE = `用法：
   report-search ingest [--data 目录] [--json] [--text]     读取并清洗报告，输出统计或 JSON
   report-search index  [--data 目录] [--index 目录]        建立（或增量更新）索引
-  report-search search 查询词 [--region 地区] [--year 年份] [--sort relevance|date-desc|date-asc]
-                       [--page N] [--size N] [--json] [--index 目录]
+  report-search search 查询词 [--region 地区] [--year 年份] [--from 年份或日期] [--to 年份或日期]
+                       [--issuer 发文机关] [--type 类型] [--level 全国|省级|市级|县级] [--match exact|fuzzy]
+                       [--sort relevance|date-desc|date-asc] [--page N] [--size N] [--json] [--index 目录]
   report-search serve                                      建立索引（如需要）并启动网站
 环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST`;
 

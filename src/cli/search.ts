@@ -21,6 +21,12 @@ export async function runSearch(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, {
     region: { type: 'string', multiple: true },
     year: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    issuer: { type: 'string', multiple: true },
+    type: { type: 'string', multiple: true },
+    level: { type: 'string', multiple: true },
+    match: { type: 'string' },
     sort: { type: 'string' },
     page: { type: 'string' },
     size: { type: 'string' },
@@ -29,7 +35,7 @@ export async function runSearch(argv: string[]): Promise<number> {
   });
   // The same validation as the web API, so both refuse the same input with the same words.
   const raw: RawQuery = { q: positionals.join(' ') };
-  for (const name of ['region', 'year', 'sort', 'page', 'size'] as const) {
+  for (const name of ['region', 'year', 'from', 'to', 'issuer', 'type', 'level', 'match', 'sort', 'page', 'size'] as const) {
     const v = values[name];
     if (v !== undefined) raw[name] = v as string | string[];
   }
@@ -55,5 +61,8 @@ export async function runSearch(argv: string[]): Promise<number> {
   });
   if (res.facets.year.length) console.log(`\n年份：${res.facets.year.map((b) => `${b.value}（${b.count}）`).join(' ')}`);
   if (res.facets.region.length) console.log(`地区：${res.facets.region.map((b) => `${b.value}（${b.count}）`).join(' ')}`);
+  if (res.facets.level.length) console.log(`级别：${res.facets.level.map((b) => `${b.value}（${b.count}）`).join(' ')}`);
+  if (res.facets.type.length) console.log(`类型：${res.facets.type.map((b) => `${b.value}（${b.count}）`).join(' ')}`);
+  if (res.facets.issuer.length) console.log(`发文机关：${res.facets.issuer.slice(0, 20).map((b) => `${b.value}（${b.count}）`).join(' ')}${res.facets.issuer.length > 20 ? ' …' : ''}`);
   return 0;
 }
