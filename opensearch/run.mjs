@@ -17,11 +17,10 @@ const LAUNCHER = join(HERE, 'launcher');
 const JAR = join(LAUNCHER, 'target', 'opensearch-launcher.jar');
 const CONF = join(HERE, 'config');
 const CLUSTER = 'report-search';
-const TRANSPORT_BASE = 9300;
 
 const { values: opts } = parseArgs({
   options: {
-    nodes: { type: 'string', default: '1' },
+    nodes: { type: 'string' },
     port: { type: 'string', default: process.env.OPENSEARCH_PORT ?? '9200' },
     data: { type: 'string', default: join(HERE, '..', 'index', 'opensearch-data') },
     heap: { type: 'string', default: process.env.OPENSEARCH_HEAP ?? '512m' },
@@ -37,26 +36,32 @@ const { values: opts } = parseArgs({
 if (opts.help) {
   console.log(`用法：npm run opensearch -- [选项]
   --nodes N       节点数：1（默认，single-node）或 3（三个进程组成集群）
-  --port P        第一个节点的 HTTP 端口（默认 9200，其余节点依次 +1）；传输端口 9300 起
+  --port P        第一个节点的 HTTP 端口（默认 9200，其余节点依次 +1）；传输端口为 HTTP 端口 +100
   --data DIR      数据和日志目录（默认 index/opensearch-data）
   --heap SIZE     每个节点的 Java 堆（默认 512m）
   --timeout S     等待集群就绪的秒数（默认 120）
   --background    启动后在后台运行，本命令返回；用 --stop 停止
-  --stop          停止 --background 启动的节点
-  --status        显示节点状态和内存占用
+  --stop          停止 --background 启动的节点（不给 --nodes 时停止 1 节点和 3 节点两种）
+  --status        显示节点状态和内存占用（同上）
   --build         只编译启动器`);
   process.exit(0);
 }
 
-const nodes = Number(opts.nodes);
+const nodes = Number(opts.nodes ?? '1');
 const httpPort = Number(opts.port);
 if (nodes !== 1 && nodes !== 3) fail(`--nodes 只能是 1 或 3，收到 ${opts.nodes}`);
 if (!Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535 - 2) fail(`--port 不是有效端口：${opts.port}`);
 const dataRoot = resolve(opts.data);
 // One folder per topology: a single-node cluster's state cannot join a 3-node one.
-const clusterDir = join(dataRoot, `nodes-${nodes}`);
-const pidFile = join(clusterDir, 'pids.json');
+const dirOf = (n) => join(dataRoot, `nodes-${n}`);
+const pidFileOf = (n) => join(dirOf(n), 'pids.json');
+const clusterDir = dirOf(nodes);
+const pidFile = pidFileOf(nodes);
+/** --stop and --status look at every topology unless --nodes names one. */
+const topologies = opts.nodes === undefined ? [1, 3] : [nodes];
 const url = `http://127.0.0.1:${httpPort}`;
+// Transport ports follow the HTTP port (9200 → 9300), so a second cluster on --port 9210 does not collide.
+const transportBase = httpPort + 100;
 
 function fail(message) {
   console.error(`opensearch: ${message}`);
@@ -97,10 +102,10 @@ function buildLauncher(force) {
   console.log(`启动器编译完成，用时 ${seconds(Date.now() - started)} 秒`);
 }
 
-function readPids() {
-  if (!existsSync(pidFile)) return null;
+function readPids(file = pidFile) {
+  if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(pidFile, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
@@ -126,10 +131,10 @@ function rssMb(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function health() {
-  const query = `wait_for_status=yellow&wait_for_nodes=${nodes}&timeout=1s`;
+async function health(base = url, n = nodes) {
+  const query = `wait_for_status=yellow&wait_for_nodes=${n}&timeout=1s`;
   try {
-    const res = await fetch(`${url}/_cluster/health?${query}`, { signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`${base}/_cluster/health?${query}`, { signal: AbortSignal.timeout(3000) });
     if (res.status !== 200) return null; // 408 until the wait conditions hold
     return await res.json();
   } catch {
@@ -166,7 +171,7 @@ function nodeArgs(i) {
     'path.logs': join(home, 'logs'),
     'network.host': '127.0.0.1',
     'http.port': String(httpPort + i),
-    'transport.port': String(TRANSPORT_BASE + i),
+    'transport.port': String(transportBase + i),
     // A development node on a shared machine: no disk watermarks turning indices read-only.
     'cluster.routing.allocation.disk.threshold_enabled': 'false',
   };
@@ -174,7 +179,7 @@ function nodeArgs(i) {
     settings['discovery.type'] = 'single-node';
   } else {
     const all = Array.from({ length: nodes }, (_, j) => j);
-    settings['discovery.seed_hosts'] = all.map((j) => `127.0.0.1:${TRANSPORT_BASE + j}`).join(',');
+    settings['discovery.seed_hosts'] = all.map((j) => `127.0.0.1:${transportBase + j}`).join(',');
     settings['cluster.initial_cluster_manager_nodes'] = all.map((j) => `node-${j}`).join(',');
   }
   return [
@@ -199,20 +204,24 @@ function nodeArgs(i) {
 }
 
 async function status() {
-  const saved = readPids();
-  const pids = saved?.pids.filter(isOurs) ?? [];
-  if (pids.length === 0) {
-    console.log(`没有运行中的 OpenSearch 节点（${nodes} 节点配置）`);
-    return;
+  let running = 0;
+  for (const n of topologies) {
+    const saved = readPids(pidFileOf(n));
+    const pids = saved?.pids.filter(isOurs) ?? [];
+    if (pids.length === 0) continue;
+    running++;
+    const h = await health(saved.url, saved.nodes);
+    console.log(`OpenSearch ${saved.url}：${h ? h.status : '无响应'}，${pids.length} 个节点（${saved.startedAt} 启动）`);
+    for (const pid of pids) console.log(`  pid ${pid}：内存占用（RSS）${rssMb(pid)} MB`);
   }
-  const h = await health();
-  console.log(`OpenSearch ${saved.url}：${h ? h.status : '无响应'}，${pids.length} 个节点`);
-  for (const pid of pids) console.log(`  pid ${pid}：内存占用（RSS）${rssMb(pid)} MB`);
+  if (running === 0) console.log('没有运行中的 OpenSearch 节点');
 }
 
 async function start() {
-  const saved = readPids();
-  if (saved && saved.pids.some(isOurs)) fail(`已有节点在运行（pid ${saved.pids.join(', ')}）；先运行 npm run opensearch -- --stop`);
+  for (const n of [1, 3]) {
+    const running = readPids(pidFileOf(n))?.pids.filter(isOurs) ?? [];
+    if (running.length > 0) fail(`已有节点在运行（pid ${running.join(', ')}）；先运行 npm run opensearch -- --stop`);
+  }
   if (await answers()) fail(`${url} 已被占用：已有服务在这个端口上，换一个 --port 或先停止它`);
 
   buildLauncher(false);
@@ -292,17 +301,19 @@ async function start() {
 }
 
 async function stop() {
-  const saved = readPids();
-  const pids = saved?.pids.filter(isOurs) ?? [];
-  if (pids.length === 0) {
-    rmSync(pidFile, { force: true });
-    console.log(`没有需要停止的 OpenSearch 节点（${nodes} 节点配置）`);
-    return;
+  let stopped = 0;
+  for (const n of topologies) {
+    const file = pidFileOf(n);
+    const pids = readPids(file)?.pids.filter(isOurs) ?? [];
+    if (pids.length > 0) {
+      const t = Date.now();
+      await stopPids(pids);
+      console.log(`OpenSearch 已停止（${pids.length} 个节点，用时 ${seconds(Date.now() - t)} 秒）`);
+      stopped++;
+    }
+    rmSync(file, { force: true });
   }
-  const t = Date.now();
-  await stopPids(pids);
-  rmSync(pidFile, { force: true });
-  console.log(`OpenSearch 已停止（${pids.length} 个节点，用时 ${seconds(Date.now() - t)} 秒）`);
+  if (stopped === 0) console.log('没有需要停止的 OpenSearch 节点');
 }
 
 if (opts.build) buildLauncher(true);
