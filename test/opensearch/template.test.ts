@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalize, words } from '../../src/analyze/analyzer.js';
-import { joinWords, regionPath } from '../../src/backends/opensearch/documents.js';
+import { regionPath, toOpenSearchReport } from '../../src/backends/opensearch/documents.js';
 import { openSearchHttp } from '../../src/backends/opensearch/http.js';
 import { aliasSwap, INDEX_PREFIX, INDEX_TEMPLATE, TEMPLATE_NAME } from '../../src/backends/opensearch/template.js';
-import type { Region } from '../../src/types.js';
+import type { Region, ReportDocument } from '../../src/types.js';
 
 const os = openSearchHttp();
 const up = await os.ready();
@@ -50,9 +50,17 @@ const REGIONS: Region[] = [
 
 interface TestDoc {
   id: string;
+  /** As read or generated; indexed through toOpenSearchReport, which normalises. */
+  raw: string;
+  rawTitle: string;
+  /** normalize(raw): what the brute-force includes() runs on. */
   text: string;
   title: string;
   region: Region;
+}
+
+function testDoc(id: string, raw: string, rawTitle: string, region: Region): TestDoc {
+  return { id, raw, rawTitle, text: normalize(raw), title: normalize(rawTitle), region };
 }
 
 /** Real paragraphs: seed reports (TXT) and the 2026 provincial reports (CSV, full_text column). */
@@ -89,11 +97,10 @@ function generatedText(): string {
 function buildDocs(): TestDoc[] {
   const docs: TestDoc[] = [];
   for (const [i, p] of realParagraphs(300).entries()) {
-    docs.push({ id: `real-${i}`, text: normalize(p), title: normalize(p.slice(0, 20)), region: REGIONS[i % REGIONS.length] });
+    docs.push(testDoc(`real-${i}`, p, p.slice(0, 20), REGIONS[i % REGIONS.length]));
   }
   for (let i = 0; i < 120; i++) {
-    const t = normalize(generatedText());
-    docs.push({ id: `gen-${i}`, text: t, title: normalize(generatedText()), region: REGIONS[(i * 7) % REGIONS.length] });
+    docs.push(testDoc(`gen-${i}`, generatedText(), generatedText(), REGIONS[(i * 7) % REGIONS.length]));
   }
   return docs;
 }
@@ -150,26 +157,21 @@ describe.skipIf(!up)('OpenSearch index template (real node)', () => {
     await os.bulkIndex(
       index,
       docs.map((d) => {
-        const { path, level } = regionPath(d.region);
-        return {
-          _id: d.id,
+        const report: ReportDocument = {
           id: d.id,
           path: `${d.id}.txt`,
-          title: d.title,
-          title_words: joinWords(words(d.title)),
-          text: d.text,
-          words: joinWords(words(d.text)),
-          original: d.text,
-          region_path: path,
-          region_code: d.region.code,
-          level,
+          title: d.rawTitle,
+          issuer: null,
+          region: d.region,
           year: 2026,
           date: '2026-02-09',
-          issuer: null,
-          type: null,
-          doc_number: null,
-          source_url: null,
+          docNumber: null,
+          sourceUrl: null,
+          sources: {},
+          text: d.raw,
+          warnings: [],
         };
+        return { _id: d.id, ...toOpenSearchReport(report) };
       }),
       true,
     );
