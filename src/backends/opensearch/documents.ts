@@ -1,0 +1,90 @@
+/**
+ * A report as an OpenSearch document (the fields of opensearch/template.json).
+ * The text is normalised here, by the project's one analyzer, so OpenSearch only
+ * has to cut it into code points: a match_phrase on the normalised query then
+ * means exactly "the normalised text contains the normalised query".
+ */
+import { normalize, words } from '../../analyze/analyzer.js';
+import { NATIONAL, type Region, type ReportDocument } from '../../types.js';
+
+export type RegionLevel = 'national' | 'province' | 'city' | 'county';
+
+export interface OpenSearchReport {
+  id: string;
+  path: string;
+  /** Normalised title, analysed like `text`. */
+  title: string;
+  /** jieba words of the normalised title, space-joined (BM25 with a title boost). */
+  title_words: string;
+  /** Normalised body text; one token per code point, positions for phrases. */
+  text: string;
+  /** jieba words of `text`, space-joined, for BM25 ranking. */
+  words: string;
+  /** The cleaned text as shown to people; same length as `text`, so offsets carry over. */
+  original: string;
+  /** 'province/city/county' (present levels only), or 全国 for central bodies; null when unknown. */
+  region_path: string | null;
+  region_code: string | null;
+  level: RegionLevel | null;
+  year: number | null;
+  date: string | null;
+  issuer: string | null;
+  /** Report type (政府工作报告, 法治政府建设报告 …) when the caller knows it. */
+  type: string | null;
+  doc_number: string | null;
+  source_url: string | null;
+}
+
+/**
+ * The drill-down path of a region and its level.
+ *
+ * ### Examples
+ * regionPath({ province: '青海省', city: '西宁市', county: '湟中区', code: null })
+ * // => { path: '青海省/西宁市/湟中区', level: 'county' }
+ * regionPath({ province: '上海市', city: null, county: '松江区', code: null })
+ * // => { path: '上海市/松江区', level: 'county' }
+ * regionPath({ province: '全国', city: null, county: null, code: null })
+ * // => { path: '全国', level: 'national' }
+ */
+export function regionPath(region: Region): { path: string | null; level: RegionLevel | null } {
+  if (region.province === NATIONAL) return { path: NATIONAL, level: 'national' };
+  const parts = [region.province, region.city, region.county].filter((x): x is string => !!x);
+  if (parts.length === 0) return { path: null, level: null };
+  const level: RegionLevel = region.county ? 'county' : region.city ? 'city' : 'province';
+  // '/' is the path_hierarchy delimiter; no GB/T 2260 name contains it, but a sidecar might.
+  return { path: parts.map((p) => p.replaceAll('/', '／')).join('/'), level };
+}
+
+/**
+ * Space-joined words for the whitespace tokenizer. jieba can return a token
+ * that holds a space (Latin words with one inside); it is split so the index
+ * has the same words as the query side.
+ */
+export function joinWords(list: string[]): string {
+  return list.flatMap((w) => w.split(/\s+/)).filter(Boolean).join(' ');
+}
+
+/** Builds the document for one report. `type` is not part of ReportDocument yet, so the caller passes it. */
+export function toOpenSearchReport(doc: ReportDocument, type: string | null = null): OpenSearchReport {
+  const text = normalize(doc.text);
+  const title = normalize(doc.title);
+  const { path, level } = regionPath(doc.region);
+  return {
+    id: doc.id,
+    path: doc.path,
+    title,
+    title_words: joinWords(words(title)),
+    text,
+    words: joinWords(words(text)),
+    original: doc.text,
+    region_path: path,
+    region_code: doc.region.code,
+    level,
+    year: doc.year,
+    date: doc.date,
+    issuer: doc.issuer,
+    type,
+    doc_number: doc.docNumber,
+    source_url: doc.sourceUrl,
+  };
+}
