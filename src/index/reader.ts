@@ -45,6 +45,8 @@ export interface DocLists {
 export interface TextSource {
   /** The original text and its normalised form (same length). */
   read(doc: number): ReportText;
+  /** Forgets the recently read texts (the benchmark times reads, not the cache). */
+  clearCache(): void;
   close(): void;
 }
 

@@ -240,6 +240,10 @@ export class TextStore {
     return this.read(doc).text;
   }
 
+  clearCache(): void {
+    this.recent.clear();
+  }
+
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

@@ -91,9 +91,10 @@ export class LocalEngine implements Engine {
     return this.warming;
   }
 
-  /** Forgets cached term sets (the benchmark times queries no one asked before). */
+  /** Forgets cached term sets and recently read texts (the benchmark times queries no one asked before). */
   clearCaches(): void {
     this.matcher.clearCache();
+    this.index.texts.clearCache();
   }
 
   async search(query: SearchQuery, filters: Filters, options: SearchOptions): Promise<SearchResult> {
