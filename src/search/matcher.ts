@@ -23,8 +23,7 @@ import { termKeys } from '../index/postings.js';
 import type { DocLists, TextSource } from '../index/reader.js';
 import type { MatchMode, NearNode, QueryNode, TermNode } from '../types.js';
 import { fuzzyContains, fuzzyKey, fuzzyOccurrences, fuzzyView, type FuzzyView } from './fuzzy.js';
-import { nearHolds, type FindOccurrences } from './proximity.js';
-import { exactOccurrences } from './occurrences.js';
+import { nearHolds, termOccurrences as exactOccurrences, type FindOccurrences } from './proximity.js';
 
 const CACHE_SIZE = 256;
 

@@ -19,8 +19,8 @@
 import { highlightTerms } from '../query/parser.js';
 import type { MatchMode, NearNode, QueryNode, Range, SearchQuery } from '../types.js';
 import { fuzzyOccurrences, fuzzyView, type FuzzyView } from './fuzzy.js';
-import { findMatches, mergeRanges, splitsPair } from './highlight.js';
-import { nearOccurrences, type FindOccurrences } from './proximity.js';
+import { findMatches, mergeRanges } from './highlight.js';
+import { nearOccurrences, termOccurrences as exactOccurrences, type FindOccurrences } from './proximity.js';
 
 /** An occurrence of one of the query's terms, offsets in the whole text. */
 export interface TermOccurrence {
@@ -40,22 +40,6 @@ export interface QueryMatcher {
   occurrences(normText: string): TermOccurrence[];
   /** The ranges to mark in `normText`, sorted and merged. */
   ranges(normText: string): Range[];
-}
-
-/** Non-overlapping occurrences of `term`, leftmost first, never splitting a surrogate pair. */
-export function exactOccurrences(normText: string, term: string): Range[] {
-  const out: Range[] = [];
-  const len = term.length;
-  if (len === 0) return out;
-  for (let i = normText.indexOf(term); i >= 0; ) {
-    if (splitsPair(normText, i) || splitsPair(normText, i + len)) {
-      i = normText.indexOf(term, i + 1);
-      continue;
-    }
-    out.push([i, i + len]);
-    i = normText.indexOf(term, i + len);
-  }
-  return out;
 }
 
 /** The positive body terms outside proximities, and the proximities, of a tree. */
