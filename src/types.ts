@@ -60,6 +60,11 @@ export interface ReportDocument extends ReportMeta {
    * each trimmed and non-empty. Paragraph N (0-based) is anchor `p-N`.
    */
   text: string;
+  /**
+   * 1-based page on which each paragraph of `text` starts, parallel to
+   * `text.split('\n')`; only for paged formats (PDF, OFD).
+   */
+  pages?: number[];
   /** Problems noticed while ingesting that did not stop it (Chinese, user-facing). */
   warnings: string[];
 }

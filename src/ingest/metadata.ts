@@ -345,7 +345,7 @@ function extractSimplified(rawLines: string[], paras: string[], hints: MetaHints
   if (titleIssuer) candidates.push({ v: titleIssuer, o: titleOrigin });
   if (sig.issuer) candidates.push({ v: sig.issuer, o: 'signature' });
   // A bare 卫生健康委员会 in a header says less than 锡盟卫生健康委 in the title: prefer one that names a place.
-  let issuer = candidates.find((c) => c.o === hOrigin && hints) ?? candidates.find((c) => isCentralBody(c.v) || resolveRegionIn(c.v)) ?? candidates[0] ?? null;
+  let issuer: { v: string; o: FieldOrigin } | null = candidates.find((c) => c.o === hOrigin && hints) ?? candidates.find((c) => isCentralBody(c.v) || resolveRegionIn(c.v)) ?? candidates[0] ?? null;
 
   if (!region) {
     const central = [issuer?.v, title].find((s) => s && isCentralBody(s));
