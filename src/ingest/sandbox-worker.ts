@@ -25,8 +25,8 @@ export interface SandboxRequest {
 }
 
 async function readImage(bytes: Uint8Array, ext: string, opts: ExtractOptions): Promise<ExtractResult> {
-  const status = ocrStatus();
-  if (!opts.ocr || !status.ok) return { ok: false, reason: `图片中的文字需要文字识别（OCR）才能读取：${status.ok ? '文字识别未启用' : status.reason}` };
+  const status = ocrStatus(opts.ocr);
+  if (!status.ok) return { ok: false, reason: `图片中的文字需要文字识别（OCR）才能读取：${status.reason}` };
   let pages;
   try {
     pages = await ocrImageBytes(bytes, ext === '.jpeg' ? '.jpg' : ext === '.tiff' ? '.tif' : ext);

@@ -27,8 +27,13 @@ export interface SandboxOptions {
   maxHeapMb: number;
 }
 
-const envTimeout = Number(process.env.REPORT_SEARCH_PARSE_TIMEOUT_MS);
-export const SANDBOX_DEFAULTS: SandboxOptions = { timeoutMs: envTimeout > 0 ? envTimeout : 180_000, maxHeapMb: 768 };
+export const SANDBOX_DEFAULTS: SandboxOptions = { timeoutMs: 180_000, maxHeapMb: 768 };
+
+/** The per-file timeout: REPORT_SEARCH_PARSE_TIMEOUT_MS when set (read at each call), else the default. */
+function timeoutMs(): number {
+  const env = Number(process.env.REPORT_SEARCH_PARSE_TIMEOUT_MS);
+  return env > 0 ? env : SANDBOX_DEFAULTS.timeoutMs;
+}
 
 const EXTRACT_DEFAULTS: ExtractOptions = { ocr: true, maxOcrPages: 50 };
 
@@ -117,11 +122,12 @@ let shared: Sandbox | null = null;
 /** Extract the text of a binary file in the sandbox. Never throws: a failure is `{ok: false, reason}`. */
 export async function extract(kind: Exclude<SandboxKind, 'zip'>, ext: string, bytes: Uint8Array, opts: Partial<ExtractOptions & { timeoutMs: number }> = {}): Promise<ExtractResult> {
   shared ??= new Sandbox(SANDBOX_DEFAULTS);
-  return (await shared.run(kind, ext, bytes, opts.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs, { ...EXTRACT_DEFAULTS, ...opts })) as ExtractResult;
+  const ocr = process.env.REPORT_SEARCH_OCR !== '0';
+  return (await shared.run(kind, ext, bytes, opts.timeoutMs ?? timeoutMs(), { ...EXTRACT_DEFAULTS, ocr, ...opts })) as ExtractResult;
 }
 
 /** The entries of a ZIP archive, read in the sandbox with size limits. */
 export async function unzip(bytes: Uint8Array, opts: { timeoutMs?: number } = {}): Promise<UnzipResult> {
   shared ??= new Sandbox(SANDBOX_DEFAULTS);
-  return (await shared.run('zip', '.zip', bytes, opts.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs, EXTRACT_DEFAULTS)) as UnzipResult;
+  return (await shared.run('zip', '.zip', bytes, opts.timeoutMs ?? timeoutMs(), EXTRACT_DEFAULTS)) as UnzipResult;
 }

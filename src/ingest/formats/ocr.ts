@@ -16,9 +16,9 @@ export const OCR_INSTALL_HINT = '安装 Debian 软件包 tesseract-ocr 和 tesse
 
 let status: { ok: true } | { ok: false; reason: string } | null = null;
 
-/** Is OCR available? REPORT_SEARCH_OCR=0 turns it off (as if tesseract were not installed). */
-export function ocrStatus(): { ok: true } | { ok: false; reason: string } {
-  if (process.env.REPORT_SEARCH_OCR === '0') return { ok: false, reason: `文字识别（OCR）已关闭（REPORT_SEARCH_OCR=0）；去掉这个设置并${OCR_INSTALL_HINT}` };
+/** Is OCR available? `enabled` false (REPORT_SEARCH_OCR=0 in the main thread) turns it off. */
+export function ocrStatus(enabled = true): { ok: true } | { ok: false; reason: string } {
+  if (!enabled) return { ok: false, reason: '文字识别（OCR）已关闭（环境变量 REPORT_SEARCH_OCR=0）：去掉这个设置，并确认已安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim，然后重新建立索引' };
   if (status) return status;
   try {
     const out = execFileSync('tesseract', ['--list-langs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });

@@ -97,10 +97,10 @@ export async function readPdf(bytes: Uint8Array, opts: ExtractOptions): Promise<
   const garbage = unreadable.filter(({ t }) => t.replace(/\s+/g, '').length >= 20);
   const ocrPages: number[] = [];
   if (unreadable.length > 0) {
-    const status = ocrStatus();
+    const status = ocrStatus(opts.ocr);
     const what = garbage.length ? '文字层是乱码（字体编码损坏）或' : '';
-    if (!opts.ocr || !status.ok || !hasPdftoppm()) {
-      const why = !opts.ocr ? '文字识别（OCR）未启用' : !status.ok ? status.reason : '缺少 pdftoppm（Debian 软件包 poppler-utils），无法把 PDF 页面转成图片进行文字识别';
+    if (!status.ok || !hasPdftoppm()) {
+      const why = !status.ok ? status.reason : '缺少 pdftoppm（Debian 软件包 poppler-utils），无法把 PDF 页面转成图片进行文字识别';
       if (unreadable.length === pages.length) return { ok: false, reason: `PDF ${what}没有文字层（扫描件），${why}` };
       warnings.push(`PDF 第 ${unreadable.map((u) => u.i).join('、')} 页${what}没有文字层（扫描件），未能读取：${why}`);
       for (const u of unreadable) pages[u.i - 1] = { ...pages[u.i - 1], lines: [] };
