@@ -31,7 +31,8 @@ async function readImage(bytes: Uint8Array, ext: string, opts: ExtractOptions): 
   try {
     pages = await ocrImageBytes(bytes, ext === '.jpeg' ? '.jpg' : ext === '.tiff' ? '.tif' : ext);
   } catch (e) {
-    return { ok: false, reason: `文字识别失败（${(e as Error).message}），图片可能已损坏` };
+    const msg = (e as Error).message;
+    return { ok: false, reason: /超时/.test(msg) ? '文字识别超时，已跳过' : '图片无法读取（文件已损坏或不是有效的图片），未能识别文字' };
   }
   const laid = paragraphsFromPages(pages.slice(0, opts.maxOcrPages));
   if (laid.paragraphs.length === 0) return { ok: false, reason: '图片中没有识别出文字' };

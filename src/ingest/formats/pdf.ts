@@ -118,7 +118,7 @@ export async function readPdf(bytes: Uint8Array, opts: ExtractOptions): Promise<
     }
   }
   const laid = paragraphsFromPages(pages);
-  if (laid.paragraphs.length === 0) return { ok: false, reason: 'PDF 中没有可读取的文字' };
+  if (laid.paragraphs.length === 0) return { ok: false, reason: garbage.length ? 'PDF 的文字层是乱码（字体编码损坏），文字识别（OCR）也没有识别出文字' : 'PDF 中没有可读取的文字' };
   const pageTexts = pages.map(() => [] as string[]);
   laid.paragraphs.forEach((p, i) => pageTexts[laid.pages[i] - 1].push(p));
   return {
