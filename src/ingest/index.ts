@@ -27,7 +27,7 @@ import { docNumberFrom, extractMeta, parseHeader, tidyTitle, type MetaHints } fr
 export type { DiscoveredFile, Discovery } from './discover.js';
 
 /** Bump when cleaning or metadata rules change: cached results of another version are stale. */
-export const INGEST_VERSION = 1;
+export const INGEST_VERSION = 2;
 
 export const discover = discoverFiles;
 

@@ -31,7 +31,9 @@ export function ocrStatus(enabled = true): { ok: true } | { ok: false; reason: s
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    // One thread: tesseract's OpenMP threads would fight the indexer's workers for the same cores.
+    const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+    execFile(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL', env }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd}: ${(err as NodeJS.ErrnoException).code === 'ETIMEDOUT' || err.killed ? '超时' : (stderr || err.message).trim().slice(0, 200)}`));
       else resolve(stdout);
     });
