@@ -147,8 +147,9 @@ const PATTERNS: Pattern[] = [
   // CPPCC National Committee
   { kind: 'cppcc', national: true, re: new RegExp(`(?:中国人民政治协商会议|政协)第?(?<term>${N})届全国委员会(?<sc>常务委员会)?(?:第(?<meeting>${N})次(?:全体)?会议)?`) },
   { kind: 'cppcc', national: true, re: new RegExp(`全国政协第?(?<term>${N})届(?<sc>常委会)?(?:第?(?<meeting>${N})次会议)?`) },
-  // Party national congress
+  // Party national congress; a plenary session of its Central Committee (year from the text's dates)
   { kind: 'party', national: true, re: new RegExp(`中国共产党第(?<term>${N})次全国代表大会`) },
+  { kind: 'party', national: true, re: new RegExp(`(?:中国共产党|中共)第(?<term>${N})届中央委员会(?<sc>第(?<meeting>${N})次全体会议)`) },
   { kind: 'party', national: true, re: new RegExp(`(?:党的|中共)(?<term>${N})大(?![^，。]{0,2}[会队])`) },
   // Local people's congress: 湖北省第十四届人民代表大会第二次会议, 省十四届人大二次会议
   { kind: 'npc', national: false, re: new RegExp(`(?<place>${PLACE})第(?<term>${N})届人民代表大会(?<sc>常务委员会)?(?:第(?<meeting>${N})次(?:全体)?会议)?`) },

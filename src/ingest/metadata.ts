@@ -113,7 +113,7 @@ export function issuerFromTitle(title: string): string | null {
   const m = /^(.{2,40}?)(?=关于|\s|(?:19|20)\d{2}\s*年)/.exec(title);
   if (m) {
     const subject = m[1].trim();
-    if (isOrgLike(subject)) return subject;
+    if (isOrgLike(subject) || (subject.length <= 20 && isCentralBody(subject) && !/[，。；、]/.test(subject))) return subject;
   }
   // 最高人民法院工作报告, 滁州市司法局工作总结: the body is the subject of its own report
   // (a government's work report is settled by workReportIssuer: 上海市政府 → 上海市人民政府).
@@ -207,7 +207,7 @@ export function tidyTitle(t: string): string {
 // ---------------------------------------------------------------- all fields
 
 /** A subtitle that names the session a report was delivered at: ——2019年3月5日在第十三届全国人民代表大会第二次会议上. */
-const SESSION_LINE = /在[^。；]{2,60}(?:会议|大会|委员会)上/;
+const SESSION_LINE = /在[^。；]{2,60}(?:会议|大会|委员会)上|^[（(][^。；]{4,60}(?:会议|大会)(?:通过|批准)[）)]$/;
 
 /**
  * The year a text reports on, when nothing states it: its first dated

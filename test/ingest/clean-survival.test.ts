@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cleanText } from '../../src/ingest/clean.js';
-import { buildDocument, formatRemoved } from '../../src/ingest/index.js';
+import { buildDocument, formatRemoved, ingestFolder } from '../../src/ingest/index.js';
 import { bodySentences, resampledArchive } from './helpers/resample.js';
 
 const squash = (s: string) => s.replace(/[\s\u3000]+/g, '');
@@ -58,4 +58,17 @@ describe('cleaning a resampled archive with chrome left in', () => {
     expect(out.paragraphs).toEqual([body, after, more]);
     expect(out.removed.tail).toBeGreaterThan(60);
   });
+});
+
+describe('what cleaning removed, over an archive', () => {
+  it('is totalled per rule in the ingest result and warned on the reports that lost more than 200 characters to a rule', async () => {
+    const r = await ingestFolder('test/fixtures/corpus');
+    // The sample pages carry navigation, labelled headers, tails and one body shown twice (seed 004).
+    expect(r.removed.chrome).toBeGreaterThan(1000);
+    expect(r.removed.tail).toBeGreaterThan(100);
+    expect(r.removed.repeat).toBeGreaterThan(5000);
+    const seed4 = r.docs.find((d) => d.path === 'seeds/004_8c958e78da1e36e1.txt')!;
+    expect(seed4.warnings.some((w) => w.includes('重复显示的正文') && /去掉了 [\d,]+ 字/.test(w))).toBe(true);
+    expect(formatRemoved(r.removed)).toMatch(/^清洗去掉：网页框架和导航 [\d,]+ 字，/);
+  }, 60_000);
 });
