@@ -79,6 +79,8 @@ beforeAll(async () => {
       const head = paras.slice(0, 4);
       const scan = await screenshotPng(reportHtml(head[0], head.slice(1), { fontPx: OCR_FONT, widthPx: OCR_WIDTH - 80 }), OCR_WIDTH, pageHeight(head, OCR_FONT, OCR_WIDTH - 80));
       writeFileSync(path.join(out, 'scan.pdf'), await scannedPdf(scan, OCR_WIDTH));
+      // The same scan as a TIFF (poppler's pdftoppm writes it from the scanned PDF).
+      execFileSync('pdftoppm', ['-r', '200', '-gray', '-tiff', '-singlefile', path.join(out, 'scan.pdf'), path.join(out, 'scan')]);
     }
   }
   writeFileSync(path.join(out, 'garbage.pdf'), garbagePdf(iconv.encode(body.slice(0, 3).join(''), 'gbk')));
@@ -147,9 +149,19 @@ describe('one report in every format', () => {
 
   it.skipIf(!hasChromium || !hasTesseract)('a scanned PDF (pages as images) is recognised, with pages', () => {
     const d = docs.get('scan.pdf')!;
-    expect(accuracy(d.text, paras.slice(0, 4).join('\n'))).toBeGreaterThanOrEqual(0.98);
+    const acc = accuracy(d.text, paras.slice(0, 4).join('\n'));
+    console.log(`[formats] OCR accuracy on a scanned PDF (300 dpi render of a 2× screenshot): ${(acc * 100).toFixed(2)}%`);
+    expect(acc).toBeGreaterThanOrEqual(0.98);
     expect(d.pages?.every((p) => p >= 1)).toBe(true);
     expect(d.warnings.some((w) => w.includes('扫描件'))).toBe(true);
+  });
+
+  it.skipIf(!hasChromium || !hasTesseract)('a scanned TIFF is recognised too', () => {
+    const d = docs.get('scan.tif')!;
+    const acc = accuracy(d.text, paras.slice(0, 4).join('\n'));
+    console.log(`[formats] OCR accuracy on a 200 dpi grey TIFF: ${(acc * 100).toFixed(2)}%`);
+    expect(acc).toBeGreaterThanOrEqual(0.97);
+    expect(d.title).toBe(reference.title);
   });
 
   it('a PDF whose text layer is noise is recognised by OCR, or skipped saying why', () => {
