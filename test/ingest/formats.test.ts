@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover, ingestFile } from '../../src/ingest/index.js';
-import { ocrStatus } from '../../src/ingest/formats/ocr.js';
+import { hasPdftoppm, ocrStatus } from '../../src/ingest/formats/ocr.js';
 import { paragraphsFromPages } from '../../src/ingest/formats/layout.js';
 import { toSimplified } from '../../src/ingest/simplify.js';
 import type { ReportDocument } from '../../src/types.js';
@@ -80,7 +80,7 @@ beforeAll(async () => {
       const scan = await screenshotPng(reportHtml(head[0], head.slice(1), { fontPx: OCR_FONT, widthPx: OCR_WIDTH - 80 }), OCR_WIDTH, pageHeight(head, OCR_FONT, OCR_WIDTH - 80));
       writeFileSync(path.join(out, 'scan.pdf'), await scannedPdf(scan, OCR_WIDTH));
       // The same scan as a TIFF (poppler's pdftoppm writes it from the scanned PDF).
-      execFileSync('pdftoppm', ['-r', '200', '-gray', '-tiff', '-singlefile', path.join(out, 'scan.pdf'), path.join(out, 'scan')]);
+      if (hasPdftoppm()) execFileSync('pdftoppm', ['-r', '200', '-gray', '-tiff', '-singlefile', path.join(out, 'scan.pdf'), path.join(out, 'scan')]);
     }
   }
   writeFileSync(path.join(out, 'garbage.pdf'), garbagePdf(iconv.encode(body.slice(0, 3).join(''), 'gbk')));
@@ -156,7 +156,7 @@ describe('one report in every format', () => {
     expect(d.warnings.some((w) => w.includes('扫描件'))).toBe(true);
   });
 
-  it.skipIf(!hasChromium || !hasTesseract)('a scanned TIFF is recognised too', () => {
+  it.skipIf(!hasChromium || !hasTesseract || !hasPdftoppm())('a scanned TIFF is recognised too', () => {
     const d = docs.get('scan.tif')!;
     const acc = accuracy(d.text, paras.slice(0, 4).join('\n'));
     console.log(`[formats] OCR accuracy on a 200 dpi grey TIFF: ${(acc * 100).toFixed(2)}%`);
@@ -179,6 +179,20 @@ describe('OCR switched off', () => {
     const s = ocrStatus(false);
     expect(s.ok).toBe(false);
     if (!s.ok) expect(s.reason).toContain('tesseract-ocr-chi-sim');
+  });
+
+  it('skips an image with that reason, and never crashes', async () => {
+    const dir = path.join(tmp, 'no-ocr');
+    execFileSync('mkdir', ['-p', dir]);
+    writeFileSync(path.join(dir, 'scan.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    process.env.REPORT_SEARCH_OCR = '0';
+    try {
+      const r = await ingestFile(dir, (await discover(dir)).files[0]);
+      expect(r.docs).toEqual([]);
+      expect(r.skipped[0].reason).toMatch(/^图片中的文字需要文字识别（OCR）才能读取：文字识别（OCR）已关闭.*tesseract-ocr-chi-sim/);
+    } finally {
+      delete process.env.REPORT_SEARCH_OCR;
+    }
   });
 });
 
