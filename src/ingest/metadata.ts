@@ -252,8 +252,10 @@ function sessionRegion(session: Session, context: string): Region | null {
 export function extractMeta(rawLines: string[], paras: string[], hints: MetaHints | null, relPath: string): MetaResult {
   // Everything below reads Simplified copies; `asWritten` maps a value found in them back to the original.
   const hintValues = hints ? Object.values(hints).filter((v): v is string => typeof v === 'string') : [];
-  // Most reports are Simplified throughout: then the rules read them as they are.
-  if ([relPath, ...hintValues, ...rawLines, ...paras].every((x) => toSimplified(x) === x)) return extractSimplified(rawLines, paras, hints, relPath);
+  // Most reports are Simplified: then the rules read them as they are. The rules look at the
+  // head and the end of a report (title, subtitle, signature), so that is where Traditional is looked for.
+  const probe = [relPath, ...hintValues, ...rawLines.slice(0, 60), ...paras.slice(0, 60), ...paras.slice(-10)];
+  if (probe.every((x) => toSimplified(x) === x)) return extractSimplified(rawLines, paras, hints, relPath);
   const original = [rawLines.join('\n'), paras.join('\n'), relPath, ...hintValues].join('\u0000');
   const simplified = toSimplified(original);
   const asWritten = (v: string | null): string | null => {
