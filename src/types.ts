@@ -12,7 +12,9 @@ export type FieldOrigin =
   | 'dataset' // a column of a CSV/JSONL row
   | 'path' // the file name or folder
   | 'sidecar' // a <file>.meta.json written by a user
-  | 'gazetteer'; // inferred from the gazetteer (a parent of a named county, …)
+  | 'gazetteer' // inferred from the gazetteer (a parent of a named county, …)
+  | 'inferred' // not stated anywhere: inferred from the text (the year it first reports on); the evidence is in `warnings`
+  | 'ocr'; // read from text recognised in a scanned page or image (may contain recognition errors)
 
 export type MetaField = 'title' | 'issuer' | 'region' | 'year' | 'date' | 'docNumber' | 'sourceUrl';
 
@@ -58,6 +60,11 @@ export interface ReportDocument extends ReportMeta {
    * each trimmed and non-empty. Paragraph N (0-based) is anchor `p-N`.
    */
   text: string;
+  /**
+   * 1-based page on which each paragraph of `text` starts, parallel to
+   * `text.split('\n')`; only for paged formats (PDF, OFD).
+   */
+  pages?: number[];
   /** Problems noticed while ingesting that did not stop it (Chinese, user-facing). */
   warnings: string[];
 }

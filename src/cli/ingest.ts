@@ -4,7 +4,7 @@
  * interface other tools and tests read); otherwise a summary in Chinese.
  */
 import type { ReportDocument } from '../types.js';
-import { ingestFolder } from '../ingest/index.js';
+import { formatRemoved, ingestFolder } from '../ingest/index.js';
 
 export interface IngestCliOptions {
   data: string;
@@ -72,6 +72,8 @@ export async function runIngest(argv: string[]): Promise<number> {
   out.write(
     `找到 ${result.found} 个文件，导入 ${result.docs.length} 篇，跳过 ${result.skipped.length} 个，重复 ${result.duplicates.length} 篇\n`,
   );
+  const removed = formatRemoved(result.removed);
+  if (removed) out.write(`${removed}\n`);
   for (const s of result.skipped) out.write(`  跳过 ${s.path}：${s.reason}\n`);
   for (const d of result.duplicates) out.write(`  重复 ${d.path}：与 ${d.duplicateOf} 内容相同\n`);
   if (!opts.json && !opts.text) {

@@ -18,10 +18,47 @@ export interface CleanOptions {
   title?: string | null;
 }
 
+/** The rules that remove text, for the per-rule totals ingest reports. */
+export type CleanRule = 'chrome' | 'header' | 'beforeTitle' | 'headRepeat' | 'repeat' | 'tail';
+
+/** What each rule is called in messages. */
+export const CLEAN_RULE_LABELS: Record<CleanRule, string> = {
+  chrome: '网页框架和导航',
+  header: '带标签的页面头部',
+  beforeTitle: '标题之前的导航',
+  headRepeat: '开头重复的行',
+  repeat: '重复显示的正文',
+  tail: '页面尾部（相关报道、责任编辑、版权信息等）',
+};
+
+export interface Removal {
+  rule: CleanRule;
+  /** Characters removed by the rule in this text (whitespace not counted). */
+  chars: number;
+  /** The first text it removed, shortened, so a reader can find the place. */
+  first: string;
+}
+
 export interface CleanResult {
   paragraphs: string[];
   /** paragraphs.join('\n'). */
   text: string;
+  /** Characters each rule removed (rules that removed nothing are absent). */
+  removed: Partial<Record<CleanRule, number>>;
+  /** Per rule, what it removed, in the order the rules ran. */
+  removals: Removal[];
+}
+
+/** Counts what the rules remove; one per cleaned text. */
+class Recorder {
+  readonly byRule = new Map<CleanRule, Removal>();
+  drop(rule: CleanRule, text: string): void {
+    const chars = text.replace(/[\s\u3000]+/g, '').length;
+    if (chars === 0) return;
+    const r = this.byRule.get(rule);
+    if (r) r.chars += chars;
+    else this.byRule.set(rule, { rule, chars, first: text.length > 30 ? text.slice(0, 30) + '…' : text });
+  }
 }
 
 const CJK_CHAR = '\\u3400-\\u9fff\\uf900-\\ufaff';
@@ -34,8 +71,31 @@ export function normalizeRaw(raw: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
     .replace(/[\u00a0\u2002-\u200a\u202f\u205f]/g, ' ')
-    .replace(/[\u2028\u2029\f\v]/g, '\n');
+    .replace(/[\u2028\u2029\f\v]/g, '\n')
+    .replace(RADICAL, foldRadical);
 }
+
+/** One radical → the ideograph it stands for (NFKC knows the Kangxi block; the supplement's simplified forms are listed). */
+function foldRadical(ch: string): string {
+  const n = ch.normalize('NFKC');
+  return n !== ch ? n : (RADICAL_SUPPLEMENT[ch] ?? ch);
+}
+
+const RADICAL_SUPPLEMENT: Record<string, string> = Object.fromEntries(
+  [...'⺁厂⺇几⺌小⺍小⺓幺⺠民⺟母⺮竹⻄西⻅见⻆角⻈讠⻉贝⻋车⻊足⻓长⻔门⻘青⻙韦⻚页⻛风⻜飞⻝食⻢马⻥鱼⻦鸟⻨麦⻩黄⻬齐⻮齿⻰龙⻳龟'].flatMap((c, i, a) => (i % 2 === 0 ? [[c, a[i + 1]]] : [])),
+);
+
+/** Text with radicals folded to ideographs (see RADICAL). */
+export function foldRadicals(s: string): string {
+  return s.replace(RADICAL, foldRadical);
+}
+
+/**
+ * Kangxi radicals and CJK radical supplements (⽣ U+2F63, ⼀ U+2F00) that text
+ * copied from PDFs carries where the font used one glyph for the radical and
+ * the character: folded to the ideograph (生, 一) they stand for.
+ */
+const RADICAL = /[\u2e80-\u2fdf]/g;
 
 /** Trim a line, including full-width spaces, and drop layout spaces between Chinese characters (报 告 → 报告). */
 export function tidyLine(line: string): string {
@@ -97,6 +157,7 @@ function isChromeLine(line: string): boolean {
   if (tokens.every((t) => CHROME_TOKEN.test(t))) return true;
   if (line.length <= 40 && SHORT_NOTE.test(line)) return true;
   if (TIME_STAMP.test(line)) return true;
+  if (/^[0-9a-f]{16,}[:：]?$/i.test(line)) return true; // a link's id printed by a CMS template
   if (/^(?:您的位置|当前位置|所在位置)[:：]/.test(line)) return true;
   // 来源: 卫生健康委员会 发布日期: 2025-04-07 浏览次数: — several labels on one short line.
   if (line.length <= 80 && HEADER_LABEL.test(line) && (line.match(LABEL_ANYWHERE) ?? []).length >= 2) return true;
@@ -114,9 +175,10 @@ const TAIL_MARKER =
  * Drop chrome lines, keeping blank lines (they carry paragraph boundaries for
  * the join step). Lines are already tidied.
  */
-function removeChrome(lines: string[]): string[] {
+function removeChrome(lines: string[], rec: Recorder): string[] {
   const out = lines.slice();
   const drop = new Array<boolean>(out.length).fill(false);
+  const headerDrop = new Array<boolean>(out.length).fill(false);
   // A labelled header block near the top: drop it and the site banner above it.
   const headZone = Math.min(out.length, 40);
   let lastLabel = -1;
@@ -125,13 +187,14 @@ function removeChrome(lines: string[]): string[] {
     if (DOC_LABEL.test(out[i])) {
       if (firstLabel < 0) firstLabel = i;
       lastLabel = i;
-      drop[i] = true;
+      drop[i] = headerDrop[i] = true;
     }
   }
   if (firstLabel >= 0 && lastLabel - firstLabel >= 1) {
-    for (let i = 0; i < firstLabel; i++) if (out[i].length <= 40) drop[i] = true;
+    // The banner: short lines, but not a title (it is read from the 标题: label, yet the page may show it too).
+    for (let i = 0; i < firstLabel; i++) if (out[i].length <= 40 && !isTitleLine(out[i]) && !looksLikeBody(out[i])) drop[i] = headerDrop[i] = true;
     // The rest of the block's lines (来源:… 发布日期:… 浏览次数:) sit among the labelled ones.
-    for (let i = firstLabel; i <= lastLabel; i++) if (HEADER_LABEL.test(out[i])) drop[i] = true;
+    for (let i = firstLabel; i <= lastLabel; i++) if (HEADER_LABEL.test(out[i])) drop[i] = headerDrop[i] = true;
   }
   for (let i = 0; i < out.length; i++) {
     const line = out[i];
@@ -161,7 +224,13 @@ function removeChrome(lines: string[]): string[] {
     }
     if (isChromeLine(line)) drop[i] = true;
   }
+  for (let i = 0; i < out.length; i++) if (drop[i]) rec.drop(headerDrop[i] ? 'header' : 'chrome', out[i]);
   return out.filter((_, i) => !drop[i]);
+}
+
+/** A line that reads as a document title (…报告, 关于…的通知): never taken for a site banner. */
+function isTitleLine(line: string): boolean {
+  return line.length >= 8 && !/[。！？；]/.test(line) && /(?:报告|总结|通知|意见|决定|办法|方案|规划|决议|纲要|要点)$/.test(line);
 }
 
 // ---------------------------------------------------------------- broken lines
@@ -217,7 +286,7 @@ function joinBroken(lines: string[]): string[] {
  * characters, or one paragraph of 200+) is dropped. A line repeated right
  * after itself (a title shown twice) is dropped too.
  */
-export function dropRepeats(paras: string[]): string[] {
+export function dropRepeats(paras: string[], rec: Recorder = new Recorder()): string[] {
   const first = new Map<string, number>();
   const out: string[] = [];
   const keep = new Array<boolean>(paras.length).fill(true);
@@ -239,40 +308,79 @@ export function dropRepeats(paras: string[]): string[] {
   }
   let prev: string | null = null;
   for (let j = 0; j < paras.length; j++) {
-    if (!keep[j] || paras[j] === prev) continue;
+    if (!keep[j] || paras[j] === prev) {
+      rec.drop('repeat', paras[j]);
+      continue;
+    }
     out.push(paras[j]);
     prev = paras[j];
   }
   return out;
 }
 
-/** Cut the page's trailing furniture: from the first tail marker in the second half of the text on. */
-export function cutTail(paras: string[]): string[] {
-  const total = paras.reduce((s, p) => s + p.length, 0);
-  let seen = 0;
-  let cut = paras.length;
-  for (let i = 0; i < paras.length; i++) {
-    if (seen >= total / 2 && paras[i].length <= 40 && TAIL_MARKER.test(paras[i])) {
-      cut = i;
-      break;
+/** Site footers: never report text, however long the line. */
+const FOOTER = /(?:版权所有|主\s*办\s*单\s*位|^主\s*办[:：]|承\s*办[:：]|协\s*办[:：]|网站标识码|ICP\s*备|公网安备|技术支持[:：]|联系电话[:：]|联系我们|网站地图|建议使用|分辨率|Copyright|©)/i;
+
+/**
+ * Does a line read as report text rather than page furniture (a link's title,
+ * a label, a footer)? Sentences, long lines, headings (一、…) and clauses do.
+ */
+export function looksLikeBody(p: string): boolean {
+  if (FOOTER.test(p) || isChromeLine(p)) return false;
+  if (TAIL_MARKER.test(p) && p.length <= 40 && !/[。！？；]/.test(p)) return false;
+  if (HEADER_LABEL.test(p) && p.length <= 60) return false;
+  if (/[。！？；;]/.test(p)) return true;
+  if (p.length > 60) return true;
+  if (isHeadingLine(p)) return true;
+  if (/[:：]$/.test(p) && p.length >= 10) return true; // 经济社会发展的指导思想是：
+  return /[，、,]/.test(p) && p.length >= 30;
+}
+
+/**
+ * Cut page furniture that follows a tail marker (相关报道, 责任编辑, 扫一扫在手机…,
+ * 打印本页 …): the marker and the lines after it that look like furniture —
+ * links' titles, labels, footers — up to the first line that looks like report
+ * text, where reading resumes. A marker is a short line without sentence
+ * punctuation; one inside a sentence (相关报道总点击量超610亿次。) is text.
+ */
+export function cutTail(lines: string[], rec: Recorder = new Recorder()): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const p = lines[i];
+    if (p.length <= 40 && TAIL_MARKER.test(p) && !/[。！？；]/.test(p)) {
+      let j = i;
+      while (j < lines.length && (j === i || !lines[j] || !looksLikeBody(lines[j]))) rec.drop('tail', lines[j++]);
+      // What follows a tail and only repeats text already read is the page showing its body again.
+      const read = out.join('');
+      while (j < lines.length && (!lines[j] || (lines[j].length >= 4 && read.includes(lines[j])))) rec.drop('tail', lines[j++]);
+      out.push('');
+      i = j;
+      continue;
     }
-    seen += paras[i].length;
+    out.push(p);
+    i++;
   }
-  const out = paras.slice(0, cut);
-  // A bare label left at the end (附件：) announces nothing.
-  while (out.length && /^[^，。；]{1,6}[:：]$/.test(out[out.length - 1])) out.pop();
+  return out;
+}
+
+/** A bare label left at the end (附件：) announces nothing. */
+function dropTrailingLabels(paras: string[], rec: Recorder): string[] {
+  const out = paras.slice();
+  while (out.length && /^[^，。；]{1,6}[:：]$/.test(out[out.length - 1])) rec.drop('tail', out.pop()!);
   return out;
 }
 
 /** Drop navigation lines before the first occurrence of a known title near the top. */
-function trimBeforeTitle(paras: string[], title: string | null | undefined): string[] {
+function trimBeforeTitle(paras: string[], title: string | null | undefined, rec: Recorder): string[] {
   if (!title) return paras;
   const t = tidyLine(title);
   const limit = Math.min(paras.length, 25);
   for (let i = 0; i < limit; i++) {
     if (paras[i] === t) {
       const before = paras.slice(0, i);
-      return before.every((p) => p.length <= 20) ? paras.slice(i) : paras;
+      if (!before.every((p) => p.length <= 20)) return paras;
+      for (const p of before) rec.drop('beforeTitle', p);
+      return paras.slice(i);
     }
   }
   return paras;
@@ -282,13 +390,16 @@ function trimBeforeTitle(paras: string[], title: string | null | undefined): str
  * Drop lines repeated near the top (a title and subtitle shown again after the
  * breadcrumb), up to the first real paragraph of prose.
  */
-function dedupeHead(paras: string[]): string[] {
+function dedupeHead(paras: string[], rec: Recorder): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   let inHead = true;
   for (const p of paras) {
     if (inHead && p.length >= 60 && /[。！？]/.test(p)) inHead = false;
-    if (inHead && seen.has(p)) continue;
+    if (inHead && seen.has(p)) {
+      rec.drop('headRepeat', p);
+      continue;
+    }
     seen.add(p);
     out.push(p);
   }
@@ -319,11 +430,13 @@ export function toLines(raw: string): string[] {
  * ```
  */
 export function cleanText(raw: string, opts: CleanOptions = {}): CleanResult {
-  let paras = joinBroken(removeChrome(toLines(raw)));
-  paras = trimBeforeTitle(paras, opts.title);
-  paras = dedupeHead(paras);
-  paras = dropRepeats(paras);
-  paras = cutTail(paras);
+  const rec = new Recorder();
+  let paras = joinBroken(cutTail(removeChrome(toLines(raw), rec), rec));
+  paras = trimBeforeTitle(paras, opts.title, rec);
+  paras = dedupeHead(paras, rec);
+  paras = dropRepeats(paras, rec);
+  paras = dropTrailingLabels(paras, rec);
   paras = paras.filter((p) => p.length > 0);
-  return { paragraphs: paras, text: paras.join('\n') };
+  const removals = [...rec.byRule.values()];
+  return { paragraphs: paras, text: paras.join('\n'), removed: Object.fromEntries(removals.map((r) => [r.rule, r.chars])), removals };
 }

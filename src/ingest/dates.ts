@@ -69,7 +69,8 @@ export function dateLine(p: string): { date: string; printed: boolean } | null {
  * (2026年2月3日在…) is not it.
  */
 export function titleYear(title: string): number | null {
-  const re = new RegExp(`((?:19|20)\\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})\\s*年(?!\\s*(?:${NUM})\\s*月)`, 'g');
+  // Not a full date (2026年2月3日) and not a horizon (二〇三五年远景目标).
+  const re = new RegExp(`((?:19|20)\\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})\\s*年(?!\\s*(?:${NUM})\\s*月|远景|目标)`, 'g');
   for (let m = re.exec(title); m; m = re.exec(title)) {
     const before = title.slice(Math.max(0, m.index - 1), m.index);
     if (/[-—–~～至到]/.test(before)) continue;

@@ -23,7 +23,31 @@ export interface Discovery {
 }
 
 /** Extensions read as reports; everything else is reported as unsupported. */
-export const REPORT_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm', '.csv', '.jsonl'] as const;
+export const REPORT_EXTENSIONS = [
+  '.txt',
+  '.md',
+  '.markdown',
+  '.html',
+  '.htm',
+  '.csv',
+  '.jsonl',
+  '.docx',
+  '.pdf',
+  '.ofd',
+  '.doc',
+  '.wps',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.tif',
+  '.tiff',
+  '.zip',
+] as const;
+
+/** Why a file of another type is not read (Chinese, user-facing). */
+export function unsupportedReason(ext: string): string {
+  return `不支持的文件类型（${ext || '无扩展名'}），只读取 .txt、.md、.html、.csv、.jsonl、.docx、.pdf、.ofd、.doc、.wps、图片（.png、.jpg、.tif）和 .zip`;
+}
 
 /** Files that live next to reports but are not reports. */
 export function isAuxiliaryFile(name: string): boolean {
@@ -80,7 +104,7 @@ export async function discover(dataDir: string): Promise<Discovery> {
       if (!isFile || isAuxiliaryFile(e.name)) continue;
       const ext = path.extname(e.name).toLowerCase();
       if (!(REPORT_EXTENSIONS as readonly string[]).includes(ext)) {
-        skipped.push({ path: rel, reason: `不支持的文件类型（${ext || '无扩展名'}），只读取 .txt、.md、.html、.htm、.csv、.jsonl` });
+        skipped.push({ path: rel, reason: unsupportedReason(ext) });
         continue;
       }
       const st = await fs.stat(abs);

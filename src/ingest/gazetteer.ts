@@ -265,10 +265,19 @@ export function resolveRegionIn(text: string, context?: string): Region | null {
  * issuer or title only: every local report quotes 国务院 somewhere in its body.
  */
 const CENTRAL =
-  /^(?:中共中央|中国共产党中央|国务院|全国人民代表大会|全国人大|全国政协|中国人民政治协商会议全国委员会|最高人民法院|最高人民检察院|中央军事委员会|国家[\u4e00-\u9fa5]{1,12}(?:委员会|部|局|署|总局|办公室)|(?:外交|国防|教育|科学技术|工业和信息化|公安|民政|司法|财政|人力资源和社会保障|自然资源|生态环境|住房和城乡建设|交通运输|水利|农业农村|商务|文化和旅游|退役军人事务|应急管理|审计)部|中国人民银行|海关总署|国家卫生健康委)/;
+  /^(?:中共中央|中国共产党中央|中央人民政府|中央纪律检查委员会|中央委员会|国务院|全国人民代表大会|全国人大|全国政协|中国人民政治协商会议全国委员会|最高人民法院|最高人民检察院|中央军事委员会|国家[\u4e00-\u9fa5]{1,12}(?:委员会|部|局|署|总局|办公室)|(?:外交|国防|教育|科学技术|工业和信息化|公安|民政|司法|财政|人力资源和社会保障|自然资源|生态环境|住房和城乡建设|交通运输|水利|农业农村|商务|文化和旅游|退役军人事务|应急管理|审计)部|中国人民银行|海关总署|审计署|国家卫生健康委)/;
+
+/**
+ * What may stand before a central body's name without changing whose it is:
+ * a year (2025年中华人民共和国国务院政府工作报告), the country's name
+ * (中华人民共和国国务院), a term (第十三届全国人民代表大会).
+ */
+const CENTRAL_LEAD = /^(?:(?:19|20)\d{2}\s*年度?)?\s*(?:中华人民共和国|中国共产党(?=中央))?\s*(?:第?[一二三四五六七八九十百零〇\d]{1,4}届)?/;
 
 export function isCentralBody(text: string): boolean {
-  return CENTRAL.test(text.trim());
+  const t = text.trim();
+  if (/^中华人民共和国(?:主席|中央人民政府)/.test(t)) return true;
+  return CENTRAL.test(t) || CENTRAL.test(t.replace(CENTRAL_LEAD, ''));
 }
 
 /**

@@ -10,6 +10,8 @@ import type { FieldOrigin, MetaField, Region, ReportMeta } from '../types.js';
 import { parseDate, dateLine, titleYear, parseYear } from './dates.js';
 import { EMPTY_REGION, NATIONAL_REGION, isCentralBody, regionFromParts, regionFromPath, resolveRegionIn } from './gazetteer.js';
 import { tidyLine } from './clean.js';
+import { findSession, type Session } from './congress.js';
+import { toSimplified } from './simplify.js';
 
 /** Values a dataset row or HTML <meta> tags supply. */
 export interface MetaHints {
@@ -77,7 +79,7 @@ export function parseHeader(lines: string[]): Record<string, string> {
 /** What titles of official documents end with. */
 const TITLE_END = /(?:报告|总结|通知|意见|决定|办法|方案|规划|纲要|要点|公告|通报|批复|请示|函|纪要|规定|细则|条例|汇报|述职|说明)$/;
 /** What names of government bodies end with. */
-const ORG_END = /(?:委员会|委|局|厅|办公室|办|人民政府|政府|中心|院|部|署|所|站|队|处|科|党组|党委|会|公司|集团|管委会)$/;
+const ORG_END = /(?:委员会|委|局|厅|办公室|办|人民政府|政府|中心|院|部|署|所|站|队|处|科|党组|党委|会|公司|集团|管委会|次(?:全体)?会议)$/;
 const LETTERHEAD = /文件$/;
 const DOC_NUMBER = /([\u4e00-\u9fa5]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{1,5})\s*号/;
 
@@ -111,15 +113,63 @@ export function issuerFromTitle(title: string): string | null {
   const m = /^(.{2,40}?)(?=关于|\s|(?:19|20)\d{2}\s*年)/.exec(title);
   if (m) {
     const subject = m[1].trim();
-    if (isOrgLike(subject)) return subject;
+    if (isOrgLike(subject) || (subject.length <= 20 && isCentralBody(subject) && !/[，。；、]/.test(subject))) return subject;
   }
+  // 最高人民法院工作报告, 滁州市司法局工作总结: the body is the subject of its own report
+  // (a government's work report is settled by workReportIssuer: 上海市政府 → 上海市人民政府).
+  if (/政府工作报告$/.test(title)) return null;
+  const own = /^(?:(?:19|20)\d{2}\s*年度?)?(.{2,40}?)(?:(?:19|20)\d{2}\s*年度?)?(?:工作|履职|述职)?(?:报告|总结)$/.exec(title.replace(/\s+/g, ''));
+  if (own && isOrgLike(own[1])) return own[1];
   return null;
 }
 
-/** A government work report is the people's government's: 2026年上海市政府工作报告 → 上海市人民政府. */
+/**
+ * The body a government work report's title names: 2026年上海市政府工作报告 →
+ * 上海市 (its government), 2025年中华人民共和国国务院政府工作报告 →
+ * 中华人民共和国国务院; '' when the title names none (政府工作报告); null when
+ * the title is not a work report's.
+ */
 function workReportPlace(title: string): string | null {
   const m = /^(?:(?:19|20)\d{2}年)?(.*?)(?:(?:19|20)\d{2}年)?(?:人民)?政府工作报告$/.exec(title.replace(/\s+/g, ''));
   return m ? m[1] : null;
+}
+
+/** 我代表省人民政府 / 代表国务院 / 代表上海市人民政府: the government a work report speaks for, as its text says. */
+const SPEAKS_FOR = /代表(国务院|[\u4e00-\u9fa5]{0,20}?(?:省|市|自治区|自治州|州|县|区|旗|盟)(?:人民)?政府)/;
+
+/**
+ * The issuer a government work report states: the body its title names (a
+ * place's government under its formal name, 上海市政府 → 上海市人民政府; a
+ * central body as written), or the government its text says it speaks for,
+ * a bare level (省人民政府) named after the report's region. Never a body
+ * neither the title nor the text names.
+ */
+function workReportIssuer(title: string, paras: string[], region: Region | null, regionOrigin: FieldOrigin | undefined): { v: string; o: FieldOrigin } | null {
+  const place = workReportPlace(title);
+  if (place === null) return null;
+  if (place) {
+    if (isCentralBody(place) || isOrgLike(place)) return { v: place, o: 'title' };
+    if (resolveRegionIn(place)) return { v: `${place}人民政府`, o: 'title' };
+  }
+  for (const p of paras.slice(0, 15)) {
+    const m = SPEAKS_FOR.exec(p);
+    if (!m) continue;
+    if (m[1] === '国务院') return { v: '国务院', o: 'body' };
+    const lm = /^(.*?)(省|市|自治区|自治州|州|县|区|旗|盟)(?:人民)?政府$/.exec(m[1])!;
+    if (lm[1]) return { v: `${lm[1]}${lm[2]}人民政府`, o: 'body' };
+    // A bare level: the report's own place at that level.
+    if (!region || region.province === null || region.province === '全国') return null;
+    const lvl = lm[2];
+    const municipality = region.city === null && /市$/.test(region.province);
+    const name =
+      lvl === '省' || lvl === '自治区' ? region.province
+      : lvl === '市' ? (region.city ?? (municipality ? region.province : null))
+      : lvl === '州' || lvl === '自治州' || lvl === '盟' ? region.city
+      : region.county;
+    if (!name || !name.endsWith(lvl)) return null;
+    return { v: `${name}人民政府`, o: regionOrigin ?? 'body' };
+  }
+  return null;
 }
 
 /** Issuer and date of the signature block at the end (an issuer line above a date line). */
@@ -156,8 +206,43 @@ export function tidyTitle(t: string): string {
 
 // ---------------------------------------------------------------- all fields
 
+/** A subtitle that names the session a report was delivered at: ——2019年3月5日在第十三届全国人民代表大会第二次会议上. */
+const SESSION_LINE = /在[^。；]{2,60}(?:会议|大会|委员会)上|^[（(][^。；]{4,60}(?:会议|大会)(?:通过|批准)[）)]$/;
+
+/**
+ * The year a text reports on, when nothing states it: its first dated
+ * reference to a year (2023年，我局…; 截至2023年底…) that is not a full date,
+ * a range (2021-2025年), a target (到2025年, 2035年远景目标) or later than `maxYear`.
+ */
+export function reportingYear(paras: string[], maxYear: number): { year: number; evidence: string } | null {
+  const re = /((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月|\s*[一二三四五六七八九十]{1,2}\s*月|[-—–~～至到]|代|远景|目标|前)/g;
+  for (const p of paras.slice(0, 40)) {
+    if (SESSION_LINE.test(p)) continue;
+    re.lastIndex = 0;
+    for (let m = re.exec(p); m; m = re.exec(p)) {
+      const before = p.slice(Math.max(0, m.index - 2), m.index);
+      if (/[-—–~～\d]$/.test(before) || /(?:^|[^截])[至到]$/.test(before) || /^到|力争|预计|计划$/.test(before)) continue;
+      const y = Number(m[1]);
+      if (y < 1949 || y > maxYear) continue;
+      const from = Math.max(0, m.index - 8);
+      return { year: y, evidence: (from > 0 ? '…' : '') + p.slice(from, m.index + 24) + (m.index + 24 < p.length ? '…' : '') };
+    }
+  }
+  return null;
+}
+
+/** The region a session names: national bodies speak for 全国, local ones for their place. */
+function sessionRegion(session: Session, context: string): Region | null {
+  if (session.national) return { ...NATIONAL_REGION };
+  return session.place ? resolveRegionIn(session.place, context) : null;
+}
+
 /**
  * Read the metadata of one report.
+ *
+ * Rules read Simplified text: a Traditional title (第十三屆全國人民代表大會…)
+ * is recognised like a Simplified one, and the values taken from the text
+ * (title, issuer) are given back as written.
  *
  * @param rawLines the file's lines before cleaning (for the labelled header)
  * @param paras    the cleaned paragraphs
@@ -165,6 +250,32 @@ export function tidyTitle(t: string): string {
  * @param relPath  path relative to the data folder (the title of last resort)
  */
 export function extractMeta(rawLines: string[], paras: string[], hints: MetaHints | null, relPath: string): MetaResult {
+  // Everything below reads Simplified copies; `asWritten` maps a value found in them back to the original.
+  const hintValues = hints ? Object.values(hints).filter((v): v is string => typeof v === 'string') : [];
+  // Most reports are Simplified: then the rules read them as they are. The rules look at the
+  // head and the end of a report (title, subtitle, signature), so that is where Traditional is looked for.
+  const probe = [relPath, ...hintValues, ...rawLines.slice(0, 60), ...paras.slice(0, 60), ...paras.slice(-10)];
+  if (probe.every((x) => toSimplified(x) === x)) return extractSimplified(rawLines, paras, hints, relPath);
+  const original = [rawLines.join('\n'), paras.join('\n'), relPath, ...hintValues].join('\u0000');
+  const simplified = toSimplified(original);
+  const asWritten = (v: string | null): string | null => {
+    if (v === null || simplified === original) return v;
+    const k = simplified.indexOf(v);
+    return k >= 0 ? original.slice(k, k + v.length) : v;
+  };
+  const sHints: MetaHints | null = hints
+    ? (Object.fromEntries(Object.entries(hints).map(([k, v]) => [k, typeof v === 'string' ? toSimplified(v) : v])) as unknown as MetaHints)
+    : null;
+  const meta = extractSimplified(rawLines.map(toSimplified), paras.map(toSimplified), sHints, relPath);
+  meta.meta.title = asWritten(meta.meta.title)!;
+  const issuer = meta.meta.issuer;
+  // A formal name the title only implies (廣東省政府 → 广东省人民政府) keeps the title's characters for the place.
+  meta.meta.issuer =
+    issuer && simplified !== original && !simplified.includes(issuer) && issuer.endsWith('人民政府') ? asWritten(issuer.slice(0, -4)) + '人民政府' : asWritten(issuer);
+  return meta;
+}
+
+function extractSimplified(rawLines: string[], paras: string[], hints: MetaHints | null, relPath: string): MetaResult {
   const sources: Partial<Record<MetaField, FieldOrigin>> = {};
   const warnings: string[] = [];
   const header = parseHeader(rawLines);
@@ -199,9 +310,22 @@ export function extractMeta(rawLines: string[], paras: string[], hints: MetaHint
       warnings.push('未找到标题，已用文件名代替');
     }
   }
+  const titleOrigin: FieldOrigin = sources.title === 'path' ? 'path' : 'title';
 
   // Signature block
   const sig = signature(paras);
+
+  // Sessions: the title's (a resolution, a party congress report), or a subtitle's (——在…会议上).
+  const titleSession = findSession(title);
+  let subtitleSession: { s: Session; para: string } | null = null;
+  for (const p of paras.slice(0, 12)) {
+    if (p.length > 120 || !SESSION_LINE.test(p)) continue;
+    const s = findSession(p);
+    if (s) {
+      subtitleSession = { s, para: p };
+      break;
+    }
+  }
 
   // Region: the most specific place named by the issuer or the title, settled against the whole text.
   const context = paras.join('\n');
@@ -222,32 +346,23 @@ export function extractMeta(rawLines: string[], paras: string[], hints: MetaHint
   const candidates: Array<{ v: string; o: FieldOrigin }> = [];
   if (hint(hints?.issuer)) candidates.push({ v: hint(hints?.issuer)!, o: hOrigin });
   if (header.issuer) candidates.push({ v: header.issuer, o: 'header' });
-  if (titleIssuer) candidates.push({ v: titleIssuer, o: 'title' });
+  if (titleIssuer) candidates.push({ v: titleIssuer, o: titleOrigin });
   if (sig.issuer) candidates.push({ v: sig.issuer, o: 'signature' });
   // A bare 卫生健康委员会 in a header says less than 锡盟卫生健康委 in the title: prefer one that names a place.
-  let issuer = candidates.find((c) => c.o === hOrigin && hints) ?? candidates.find((c) => isCentralBody(c.v) || resolveRegionIn(c.v)) ?? candidates[0] ?? null;
-  if (!issuer) {
-    const place = workReportPlace(title);
-    if (place !== null) {
-      const name = place || region?.county || region?.city || region?.province || null;
-      if (name && name !== '全国') issuer = { v: `${name}人民政府`, o: place ? 'title' : sources.region ?? 'title' };
-    }
-  }
-  if (issuer) sources.issuer = issuer.o;
+  let issuer: { v: string; o: FieldOrigin } | null = candidates.find((c) => c.o === hOrigin && hints) ?? candidates.find((c) => isCentralBody(c.v) || resolveRegionIn(c.v)) ?? candidates[0] ?? null;
 
   if (!region) {
     const central = [issuer?.v, title].find((s) => s && isCentralBody(s));
     if (central) {
       region = { ...NATIONAL_REGION };
-      sources.region = central === title ? 'title' : issuer!.o;
+      sources.region = central === title ? titleOrigin : issuer!.o;
     }
   }
   if (!region) {
     const tries: Array<{ s: string | null | undefined; o: FieldOrigin }> = [
       { s: issuer?.v, o: issuer?.o ?? 'header' },
-      { s: title, o: sources.title! === 'path' ? 'path' : 'title' },
+      { s: title, o: titleOrigin },
       ...candidates.map((c) => ({ s: c.v, o: c.o })),
-      { s: relPath, o: 'path' },
     ];
     for (const t of tries) {
       if (!t.s) continue;
@@ -259,10 +374,27 @@ export function extractMeta(rawLines: string[], paras: string[], hints: MetaHint
       }
     }
   }
+  if (!region && titleSession) {
+    region = sessionRegion(titleSession, context);
+    if (region) sources.region = titleOrigin;
+  }
+  if (!region && subtitleSession) {
+    region = sessionRegion(subtitleSession.s, context);
+    if (region) sources.region = 'body';
+  }
+  if (!region) {
+    const r = resolveRegionIn(relPath, context);
+    if (r) {
+      region = r;
+      sources.region = 'path';
+    }
+  }
   if (!region) {
     region = { ...EMPTY_REGION };
     warnings.push('未能识别地区');
   }
+  if (!issuer) issuer = workReportIssuer(title, paras, region, sources.region);
+  if (issuer) sources.issuer = issuer.o;
 
   // Date
   let date: string | null = null;
@@ -283,17 +415,36 @@ export function extractMeta(rawLines: string[], paras: string[], hints: MetaHint
 
   // Year: the year the report is about.
   let year: number | null = null;
-  const hy = parseYear(hints?.year);
-  if (hy) {
-    year = hy;
-    sources.year = hOrigin;
-  } else if (titleYear(title)) {
-    year = titleYear(title);
-    sources.year = sources.title === 'path' ? 'path' : 'title';
-  } else if (date) {
-    year = Number(date.slice(0, 4));
-    sources.year = sources.date;
+  const setYear = (y: number | null, o: FieldOrigin) => {
+    if (year === null && y !== null) {
+      year = y;
+      sources.year = o;
+    }
+  };
+  setYear(parseYear(hints?.year), hOrigin);
+  setYear(titleYear(title), titleOrigin);
+  // A national session or congress: the year tables.
+  if (titleSession) setYear(titleSession.year, titleOrigin);
+  if (subtitleSession) setYear(subtitleSession.s.year, 'body');
+  // A local session: the date the text gives beside it (——2024年1月25日在…上, （…会议通过）).
+  const session = titleSession ?? subtitleSession?.s ?? null;
+  if (year === null && session) {
+    const key = session.text;
+    const beside = paras.slice(0, 15).find((p) => p.includes(key) && parseDate(p)) ?? subtitleSession?.para;
+    const d = parseDate(beside) ?? (session === subtitleSession?.s ? null : parseDate(paras.slice(0, 6).find((p) => p.length <= 80 && parseDate(p))));
+    if (d) setYear(Number(d.slice(0, 4)), 'body');
   }
+  if (year === null && session && date) setYear(Number(date.slice(0, 4)), sources.date!);
+  if (year === null) {
+    // Nothing states it: the year the text reports on, marked as inferred.
+    const maxYear = date ? Number(date.slice(0, 4)) : new Date().getUTCFullYear() + 1;
+    const r = reportingYear(paras.slice(titleSpan ? titleSpan[1] : 1), maxYear);
+    if (r) {
+      setYear(r.year, 'inferred');
+      warnings.push(`年份 ${r.year} 是根据正文推断的（正文最先提到的年份：“${r.evidence}”），请核对`);
+    }
+  }
+  if (year === null && date) setYear(Number(date.slice(0, 4)), sources.date!);
 
   // Document number
   let docNumber: string | null = null;

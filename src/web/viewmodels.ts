@@ -308,6 +308,8 @@ export const ORIGIN_LABELS: Record<FieldOrigin, string> = {
   path: '文件名',
   sidecar: '元数据文件',
   gazetteer: '行政区划推断',
+  inferred: '据正文推断',
+  ocr: '文字识别（OCR）',
 };
 
 export interface MetaRow {
