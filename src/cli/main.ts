@@ -4,6 +4,7 @@
  *   report-search ingest [--data DIR] [--json] [--text]
  *   report-search index  [--data DIR] [--index DIR]
  *   report-search search QUERY [--region R]… [--year Y]… [--sort S] [--page N] [--size N] [--json] [--index DIR]
+ *   report-search check  [--index DIR]
  *   report-search serve
  */
 import { UsageError } from './args.js';
@@ -13,8 +14,9 @@ const USAGE = `用法：
   report-search index  [--data 目录] [--index 目录]        建立（或增量更新）索引
   report-search search 查询词 [--region 地区] [--year 年份] [--sort relevance|date-desc|date-asc]
                        [--page N] [--size N] [--json] [--index 目录]
-  report-search serve                                      建立索引（如需要）并启动网站
-环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST`;
+  report-search check  [--index 目录]                       逐字节检查索引是否完好
+  report-search serve  [--public]                           建立索引（如需要）并启动网站
+环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST、AUTH_TOKEN、PUBLIC`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./build.js')).runIndex(rest);
     case 'search':
       return (await import('./search.js')).runSearch(rest);
+    case 'check':
+      return (await import('./check.js')).runCheck(rest);
     case 'serve':
       await (await import('./serve.js')).runServe(rest);
       return 0;
@@ -49,7 +53,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 /** Errors whose message is written for the user (Chinese, with the fix): printed alone, never with a stack. */
-const USER_ERRORS = new Set(['IndexError', 'QueryError', 'ParamError', 'ServeError']);
+const USER_ERRORS = new Set(['IndexError', 'BuildError', 'QueryError', 'ParamError', 'ServeError']);
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -60,6 +64,12 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
+      return;
+    }
+    if (name === 'BuildAborted') {
+      // Ctrl+C: the conventional status of a process ended by SIGINT
+      console.error((err as Error).message);
+      process.exitCode = 130;
       return;
     }
     if (USER_ERRORS.has(name)) console.error((err as Error).message);

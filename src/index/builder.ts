@@ -4,7 +4,7 @@
  * word index, report table) → publish atomically.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, statfs } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -113,6 +113,10 @@ function progressBar(enabled: boolean, label: string) {
 export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const { dataDir, indexDir } = opts;
+  const dataStat = await stat(dataDir).catch(() => null);
+  if (!dataStat?.isDirectory()) {
+    throw new BuildError(`索引：数据文件夹 ${dataDir} 不存在或不是文件夹——请用 --data 指定报告所在的文件夹（或设置 DATA_DIR）`);
+  }
   // The index records the dictionary it was built with; the segmenter uses exactly that one.
   const userDict = await readFile(join(dataDir, USERDICT_FILE), 'utf8').catch(() => null);
   const hasUserDict = userDict !== null;
