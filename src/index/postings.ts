@@ -22,6 +22,7 @@
  *   the bigram in that document's normalised text, delta-encoded varints.
  */
 import type { BlockChecksums } from './checksum.js';
+import { charge, CHARGE_EVERY } from './cost.js';
 import { IndexError } from './format.js';
 import { Bitset } from './bitset.js';
 import { readVarint, varintAt, VarintList } from './varint.js';
@@ -398,6 +399,7 @@ export class GramPostings {
     const words = into.words;
     let p = this.offsets[i];
     const end = this.offsets[i + 1];
+    charge('postings', end - p);
     let doc = -1;
     while (p < end) {
       doc += readVarint(lists, p) + 1;
@@ -429,6 +431,7 @@ export class GramPostings {
     const positions = this.positions;
     this.checkList(i);
     this.checkPositions(i, positions);
+    charge('postings', this.offsets[i + 1] - this.offsets[i]);
     return new PositionCursor(this.lists, positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
   }
 
@@ -459,9 +462,11 @@ export class GramPostings {
       return;
     }
     const words = candidates.words;
+    let walked = 0;
     for (let w = 0; w < words.length; w++) {
       let v = words[w];
       while (v !== 0) {
+        if (++walked % CHARGE_EVERY === 0) charge('candidates', CHARGE_EVERY);
         const t = v & -v;
         const doc = (w << 5) + (31 - Math.clz32(t));
         if (!this.phraseAt(doc, pc.offsets, pc.cursors, null)) words[w] &= ~t;
@@ -477,6 +482,7 @@ export class GramPostings {
       const c = this.cursor(bigramKey(term.charCodeAt(0), term.charCodeAt(1)));
       if (!c) return;
       for (let i = 0; i < docs.length; i++) {
+        if (i % CHARGE_EVERY === CHARGE_EVERY - 1) charge('candidates', CHARGE_EVERY);
         if (!c.seek(docs[i])) continue;
         c.begin();
         const out: number[] = [];
@@ -488,6 +494,7 @@ export class GramPostings {
     const pc = this.phraseCursors(term);
     if (!pc) return;
     for (let i = 0; i < docs.length; i++) {
+      if (i % CHARGE_EVERY === CHARGE_EVERY - 1) charge('candidates', CHARGE_EVERY);
       const out: number[] = [];
       if (this.phraseAt(docs[i], pc.offsets, pc.cursors, out)) fn(docs[i], out);
     }

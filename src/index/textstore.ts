@@ -19,6 +19,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checksumError, crc32 } from './checksum.js';
+import { charge } from './cost.js';
 import { IndexError } from './format.js';
 import { AppendFile } from './storage.js';
 
@@ -228,6 +229,8 @@ export class TextStore {
   /** The original text (as ingested) and its normalised form. */
   read(doc: number): ReportText {
     const hit = this.recent.get(doc);
+    // a text costs its length whether it comes from disk or from the recent ones: the caller works over it
+    charge('text', this.table[doc * FIELDS + 2] ?? 0);
     if (hit) return hit;
     if (this.fd === null) throw new Error('index: the text store was closed');
     const t = doc * FIELDS;

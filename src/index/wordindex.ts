@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { verifyWhole } from './checksum.js';
+import { charge } from './cost.js';
 import { wordShardFile } from './format.js';
 import { VarintList } from './varint.js';
 
@@ -290,6 +291,7 @@ export class WordIndex {
       for (const [fieldId, postings] of data) {
         const avg = ms.averageFieldLength(fieldId);
         const df = postings.size;
+        charge('postings', docs && docs.length < df ? docs.length : df);
         const idf = Math.log(1 + (ms.documentCount - df + 0.5) / (df + 0.5));
         const weight = boosts[fieldId] * idf;
         const len = lengths[fieldId];

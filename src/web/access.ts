@@ -16,6 +16,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { QueryBudget, type BudgetLimits } from '../search/budget.js';
 
 export interface AccessOptions {
   /** The access token; null or empty: no login (only allowed on loopback or with --public, see serve). */
@@ -32,6 +33,8 @@ export interface AccessOptions {
   log?: ((line: string) => void) | null;
   /** Whether log lines keep the query string (`LOG_QUERIES=0` turns it off). Default true. */
   logQueries?: boolean;
+  /** Each request's cost budget and deadline (src/search/budget.ts); null: none. Default: `DEFAULT_BUDGET`. */
+  budget?: BudgetLimits | null;
 }
 
 export const DEFAULT_RATE_PER_MINUTE = 300;
@@ -176,6 +179,8 @@ export class ConcurrencyGate {
   }
 }
 
+const isReportPage = (req: Request) => req.path.startsWith('/doc/') || req.path.startsWith('/api/doc/');
+
 /** Requests that reach the engine (everything but health, login and static files). */
 function usesEngine(req: Request): boolean {
   return req.path !== '/healthz' && req.path !== '/login' && req.path !== '/logout';
@@ -251,7 +256,14 @@ export function accessMiddleware(options: AccessOptions = {}): Router {
     options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
   );
   const gated = gate.middleware();
-  router.use((req, res, next) => (usesEngine(req) ? gated(req, res, next) : next()));
+  const budget = options.budget === null ? null : (options.budget ?? {});
+  router.use((req, res, next) => {
+    if (!usesEngine(req)) return next();
+    // The budget's clock starts when the request gets its slot, not while it waits. A report page
+    // reads one whole text by nature (it is paged by paragraphs, not by bytes read): only its deadline counts.
+    const limits = budget && isReportPage(req) ? { ...budget, maxText: Infinity } : budget;
+    gated(req, res, limits ? () => new QueryBudget(limits).run(next) : next);
+  });
   return router;
 }
 

@@ -63,6 +63,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (err instanceof ParamError || err instanceof QueryError || err?.name === 'QueryError') {
     status = 400;
     message = err.message;
+  } else if (err?.name === 'BudgetExceeded') {
+    // a query over its cost budget or deadline (src/search/budget.ts): stopped, with how to narrow it
+    status = 503;
+    message = err.message;
   } else if (err?.name === 'IndexError') {
     // damaged index bytes met by this request: never a wrong answer, never a stack trace; the message says what to run
     status = 503;

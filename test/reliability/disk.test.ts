@@ -141,7 +141,7 @@ describe('an injected write error (ENOSPC after N bytes)', () => {
     const indexDir = join(work, 'index-serve');
     await buildIndex({ dataDir: data, indexDir });
     await writeFile(join(data, '新增.txt'), '某某县司法局2025年法治政府建设情况报告\n独一无二的磁盘测试短语。'); // stale now
-    const env = { ...process.env, REPORT_SEARCH_FAULT: 'enospc', REPORT_SEARCH_FAULT_BYTES: '0', PORT: '0', HOST: '127.0.0.1', ACCESS_LOG: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, REPORT_SEARCH_FAULT: 'enospc', REPORT_SEARCH_FAULT_BYTES: '0', PORT: '0', HOST: '127.0.0.1', ACCESS_LOG: '0' };
     delete env.AUTH_TOKEN;
     const child = spawn(process.execPath, [...CLI, 'serve', '--data', data, '--index', indexDir], { env });
     let out = '';
@@ -161,10 +161,10 @@ describe('an injected write error (ENOSPC after N bytes)', () => {
       });
       expect(out).toContain('重建索引失败，继续使用原有索引');
       expect(out).toContain('磁盘空间不足');
-      const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as any;
       expect(health.status).toBe('degraded');
       expect(health.rebuildError).toMatch(/磁盘空间不足.*npm run index/);
-      const res = await (await fetch(`http://127.0.0.1:${port}/api/search?q=三项制度`)).json();
+      const res = (await (await fetch(`http://127.0.0.1:${port}/api/search?q=三项制度`)).json()) as any;
       expect(res.total).toBeGreaterThan(0);
     } finally {
       const exited = new Promise((r) => child.once('exit', r));

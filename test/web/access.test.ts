@@ -55,7 +55,7 @@ describe('the real serve command with AUTH_TOKEN (127.0.0.1, random port)', () =
   let output = '';
 
   beforeAll(async () => {
-    const env = { ...process.env, AUTH_TOKEN: TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_QUERIES: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, AUTH_TOKEN: TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_QUERIES: '0' };
     delete env.PUBLIC;
     child = spawn(process.execPath, [...CLI, 'serve', '--data', CORPUS_DIR, '--index', fx.indexDir], { env });
     child.stderr!.on('data', (d) => (output += d));
@@ -83,14 +83,14 @@ describe('the real serve command with AUTH_TOKEN (127.0.0.1, random port)', () =
     const no = await fetch(`${base}/api/search?q=三项制度`);
     expect(no.status).toBe(401);
     expect(no.headers.get('www-authenticate')).toMatch(/Bearer/);
-    expect((await no.json()).error).toMatch(/需要登录.*Authorization: Bearer/);
+    expect(((await no.json()) as any).error).toMatch(/需要登录.*Authorization: Bearer/);
 
     const wrong = await fetch(`${base}/api/search?q=三项制度`, { headers: { authorization: 'Bearer wrong-token-0123456789' } });
     expect(wrong.status).toBe(401);
 
     const yes = await fetch(`${base}/api/search?q=三项制度`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(yes.status).toBe(200);
-    const body = await yes.json();
+    const body = (await yes.json()) as any;
     expect(body.total).toBeGreaterThan(0);
     expect(body.hits[0].passages[0].html).toContain('<mark>三项制度</mark>');
   });
@@ -167,7 +167,7 @@ describe('rate limit and concurrency', () => {
       for (let i = 0; i < 3; i++) expect((await fetch(`${srv.base}/api/search?q=法治`)).status).toBe(200);
       const api = await fetch(`${srv.base}/api/search?q=法治`);
       expect(api.status).toBe(429);
-      expect((await api.json()).error).toMatch(/请求太频繁/);
+      expect(((await api.json()) as any).error).toMatch(/请求太频繁/);
       expect(api.headers.get('ratelimit-policy') ?? api.headers.get('ratelimit')).toBeTruthy();
       const page = await fetch(`${srv.base}/?q=法治`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(429);
@@ -222,7 +222,7 @@ describe.skipIf(!hasChromium)('login in chromium', () => {
       expect(decodeURIComponent(page.url())).toContain('?q=三项制度');
       expect(await page.locator('mark').first().textContent()).toBe('三项制度');
       // the session cookie is HttpOnly: scripts on the page cannot read it
-      expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE_NAME);
+      expect(await page.evaluate(() => (globalThis as any).document.cookie as string)).not.toContain(SESSION_COOKIE_NAME);
       const cookies = await ctx.cookies();
       expect(cookies.find((c) => c.name === 'rs_session')?.httpOnly).toBe(true);
       expect(problems).toEqual([]);
