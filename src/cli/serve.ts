@@ -17,6 +17,8 @@
  * |           | MAX_CONCURRENT | 4 (searches answered at once; the rest queue) |
  * |           | LOG_QUERIES | 1 (0: access log lines without the query text) |
  * |           | ACCESS_LOG | 1 (0: no access log) |
+ * |           | QUERY_DEADLINE_MS | 1500 (a search stops with a 503 past it) |
+ * |           | BUDGET    | 1 (0: no cost budget or deadline) |
  *
  * HOST defaults to the loopback interface: the archive is served to this machine only
  * (http://localhost:3000 works in browsers, which fall back from ::1 to 127.0.0.1).
@@ -34,6 +36,7 @@ import { staleReason } from '../index/reader.js';
 import { currentGeneration } from '../index/storage.js';
 import type { Engine } from '../search/engine.js';
 import { watchIndex } from '../search/open.js';
+import { DEFAULT_BUDGET } from '../search/budget.js';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_RATE_PER_MINUTE, createHttpServer, type AccessOptions } from '../web/access.js';
 import { createApp } from '../web/app.js';
 import { parseCliArgs, UsageError } from './args.js';
@@ -60,6 +63,8 @@ export interface ServeConfig {
   maxConcurrent: number;
   logQueries: boolean;
   accessLog: boolean;
+  /** Per-request cost budget (BUDGET=0: off) and its deadline (QUERY_DEADLINE_MS). */
+  budget: { deadlineMs: number } | null;
 }
 
 /** Shortest AUTH_TOKEN accepted: a guessable token is no protection. */
@@ -115,7 +120,9 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     public: isPublic,
     token,
     ratePerMinute: nonNegativeInt('RATE_LIMIT', env.RATE_LIMIT, DEFAULT_RATE_PER_MINUTE),
-    maxConcurrent: Math.max(1, nonNegativeInt('MAX_CONCURRENT', env.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT)),
+    // 0: no queue at all (every request runs at once, as before issue 14)
+    maxConcurrent: nonNegativeInt('MAX_CONCURRENT', env.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT) || Infinity,
+    budget: env.BUDGET === '0' ? null : { deadlineMs: nonNegativeInt('QUERY_DEADLINE_MS', env.QUERY_DEADLINE_MS, DEFAULT_BUDGET.deadlineMs) },
     logQueries: env.LOG_QUERIES !== '0',
     accessLog: env.ACCESS_LOG !== '0',
   };
@@ -171,6 +178,7 @@ export async function runServe(argv: string[]): Promise<void> {
     ratePerMinute: config.ratePerMinute,
     maxConcurrent: config.maxConcurrent,
     logQueries: config.logQueries,
+    budget: config.budget,
     log: config.accessLog ? (line) => console.log(line) : null,
   };
   const health = () => (rebuildError ? { status: 'degraded', rebuildError } : {});

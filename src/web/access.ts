@@ -25,6 +25,12 @@ export interface AccessOptions {
   ratePerMinute?: number;
   /** Searches (and report pages) answered at once; the rest wait. Default 4. */
   maxConcurrent?: number;
+  /**
+   * Expensive searches (`isExpensive`: big pages, many OR alternatives or
+   * single characters) answered at once, in a lane of their own. Default 1:
+   * a burst of them takes turns, and a normal query waits behind one at most.
+   */
+  maxExpensive?: number;
   /** How many may wait for a slot; beyond it, 503 at once. Default 32. */
   maxQueued?: number;
   /** How long one may wait, in ms, before a 503. Default 10,000. */
@@ -161,7 +167,11 @@ export class ConcurrencyGate {
       if (done) return;
       done = true;
       this.active--;
-      this.waiting.shift()?.go();
+      // The next waiter starts on the next turn of the event loop, not in this one's microtasks:
+      // requests that arrived meanwhile (a cheap query behind a burst of expensive ones) get in between.
+      setImmediate(() => {
+        if (this.active < this.max) this.waiting.shift()?.go();
+      });
     };
   }
 
@@ -177,6 +187,26 @@ export class ConcurrencyGate {
       });
     };
   }
+}
+
+/**
+ * A search that costs much more than a normal one, judged from its raw
+ * parameters before any work: a page of more than 20 hits, or a query with 4 or
+ * more OR alternatives or 4 or more single characters (each a long postings
+ * list and a highlight pass over every text shown). The issue's worst shape,
+ * 20 single characters joined by OR with size=100, is all three.
+ */
+export function isExpensive(req: Request): boolean {
+  const url = req.originalUrl;
+  const qs = url.indexOf('?');
+  if (qs < 0) return false;
+  const params = new URLSearchParams(url.slice(qs + 1));
+  const size = Number(params.get('size') ?? '');
+  if (size > 20) return true;
+  const q = params.get('q') ?? '';
+  if ((q.match(/\bOR\b|ＯＲ|\|/g)?.length ?? 0) >= 3) return true;
+  const singles = q.split(/[\s|]+/).filter((t) => [...t.replace(/^[-"“”「」『』＂]+|["“”「」『』＂]+$/g, '')].length === 1);
+  return singles.length >= 4;
 }
 
 const isReportPage = (req: Request) => req.path.startsWith('/doc/') || req.path.startsWith('/api/doc/');
@@ -256,13 +286,19 @@ export function accessMiddleware(options: AccessOptions = {}): Router {
     options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
   );
   const gated = gate.middleware();
+  const expensiveGate = new ConcurrencyGate(options.maxExpensive ?? 1, options.maxQueued ?? DEFAULT_MAX_QUEUED, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+  const expensiveGated = expensiveGate.middleware();
   const budget = options.budget === null ? null : (options.budget ?? {});
   router.use((req, res, next) => {
     if (!usesEngine(req)) return next();
     // The budget's clock starts when the request gets its slot, not while it waits. A report page
     // reads one whole text by nature (it is paged by paragraphs, not by bytes read): only its deadline counts.
     const limits = budget && isReportPage(req) ? { ...budget, maxText: Infinity } : budget;
-    gated(req, res, limits ? () => new QueryBudget(limits).run(next) : next);
+    const run = limits ? () => new QueryBudget(limits).run(next) : next;
+    // An expensive search holds a slot of both lanes: it waits for its own lane first, so it never
+    // holds a normal slot while waiting.
+    if (gate.max !== Infinity && isExpensive(req)) expensiveGated(req, res, () => gated(req, res, run));
+    else gated(req, res, run);
   });
   return router;
 }

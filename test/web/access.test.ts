@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConcurrencyGate, SESSION_COOKIE, safeNext, sameSecret } from '../../src/web/access.js';
+import { ConcurrencyGate, isExpensive, SESSION_COOKIE, safeNext, sameSecret } from '../../src/web/access.js';
 import { createApp } from '../../src/web/app.js';
 import { buildFixtureIndex, CORPUS_DIR, type FixtureIndex } from '../helpers/fixture-index.js';
 import { serve, type Served } from '../helpers/http.js';
@@ -175,6 +175,17 @@ describe('rate limit and concurrency', () => {
     } finally {
       await srv.close();
     }
+  });
+
+  it('expensive searches are told from normal ones by their parameters', () => {
+    const req = (url: string) => ({ originalUrl: url }) as any;
+    const worst = encodeURIComponent('法 OR 治 OR 政 OR 府 OR 建');
+    expect(isExpensive(req(`/api/search?q=${worst}`))).toBe(true);
+    expect(isExpensive(req(`/?q=${encodeURIComponent('法 治 政 府')}`))).toBe(true);
+    expect(isExpensive(req(`/api/search?q=${encodeURIComponent('三项制度')}&size=100`))).toBe(true);
+    expect(isExpensive(req(`/?q=${encodeURIComponent('三项制度 湟中')}&size=20`))).toBe(false);
+    expect(isExpensive(req(`/?q=${encodeURIComponent('法律顾问 OR 公职律师')}`))).toBe(false);
+    expect(isExpensive(req('/doc/abc'))).toBe(false);
   });
 
   it('the gate lets N in, queues a bounded number for a bounded time, refuses the rest', async () => {
