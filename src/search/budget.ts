@@ -74,6 +74,29 @@ export class QueryBudget implements CostMeter {
     return performance.now() - this.t0;
   }
 
+  private lastYield = performance.now();
+
+  /**
+   * For the engine's long loops (a hit's passages, ranking): lets other
+   * requests run when this one has held the event loop for `sliceMs` — await
+   * it between units of work. Also checks the deadline.
+   *
+   * ### Examples
+   * for (const doc of pageDocs) { hits.push(this.hit(doc)); await QueryBudget.current()?.pause(); }
+   */
+  async pause(sliceMs = 20): Promise<void> {
+    this.check();
+    if (performance.now() - this.lastYield < sliceMs) return;
+    await new Promise((r) => setImmediate(r));
+    this.lastYield = performance.now();
+  }
+
+  /** The budget of the request running now, if any. */
+  static current(): QueryBudget | null {
+    const m = costMeters.getStore();
+    return m instanceof QueryBudget ? m : null;
+  }
+
   /** Runs `fn` (and everything it awaits) under this budget. */
   run<T>(fn: () => T): T {
     return costMeters.run(this, fn);

@@ -31,7 +31,7 @@ export interface AccessOptions {
    * a burst of them takes turns, and a normal query waits behind one at most.
    */
   maxExpensive?: number;
-  /** How many may wait for a slot; beyond it, 503 at once. Default 32. */
+  /** How many may wait for a slot; beyond it, 503 at once. Default 256 (a waiting request costs a socket and a closure). */
   maxQueued?: number;
   /** How long one may wait, in ms, before a 503. Default 10,000. */
   maxWaitMs?: number;
@@ -45,7 +45,7 @@ export interface AccessOptions {
 
 export const DEFAULT_RATE_PER_MINUTE = 300;
 export const DEFAULT_MAX_CONCURRENT = 4;
-export const DEFAULT_MAX_QUEUED = 32;
+export const DEFAULT_MAX_QUEUED = 256;
 export const DEFAULT_MAX_WAIT_MS = 10_000;
 
 /** The session cookie: an HMAC of the token, so the token itself never sits in a browser. */
