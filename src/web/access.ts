@@ -286,7 +286,8 @@ export function accessMiddleware(options: AccessOptions = {}): Router {
     options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
   );
   const gated = gate.middleware();
-  const expensiveGate = new ConcurrencyGate(options.maxExpensive ?? 1, options.maxQueued ?? DEFAULT_MAX_QUEUED, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+  // A shorter, shallower queue for expensive searches: a client gets its 503 before its own timeout does.
+  const expensiveGate = new ConcurrencyGate(options.maxExpensive ?? 1, 16, Math.min(5_000, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS));
   const expensiveGated = expensiveGate.middleware();
   const budget = options.budget === null ? null : (options.budget ?? {});
   router.use((req, res, next) => {
