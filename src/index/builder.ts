@@ -257,7 +257,7 @@ async function explainWriteError(err: unknown, indexDir: string, dataBytes: numb
       if (m) need = Object.values(m.files ?? {}).reduce((a, b) => a + b, 0);
     }
     const fs = await statfs(indexDir).catch(() => null);
-    const free = fs ? ` 现有可用空间约 ${mb(fs.bavail * fs.bsize)}，` : '';
+    const free = fs ? `现有可用空间约 ${mb(fs.bavail * fs.bsize)}，` : '';
     return new BuildError(
       `索引：磁盘空间不足，无法在 ${indexDir} 写入新索引——新索引约需 ${mb(need)}，${free}请腾出空间（或用 --index 指定空间足够的文件夹）后重新运行 npm run index；${keep}`,
       code,
