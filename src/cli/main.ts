@@ -4,6 +4,7 @@
  *   report-search ingest [--data DIR] [--json] [--text]
  *   report-search index  [--data DIR] [--index DIR]
  *   report-search search QUERY [--region R]… [--year Y]… [--sort S] [--page N] [--size N] [--json] [--index DIR]
+ *   report-search check  [--index DIR]
  *   report-search serve
  */
 import { UsageError } from './args.js';
@@ -14,8 +15,9 @@ const USAGE = `用法：
   report-search search 查询词 [--region 地区] [--year 年份] [--from 年份或日期] [--to 年份或日期]
                        [--issuer 发文机关] [--type 类型] [--level 全国|省级|市级|县级] [--match exact|fuzzy]
                        [--sort relevance|date-desc|date-asc] [--page N] [--size N] [--json] [--index 目录]
-  report-search serve                                      建立索引（如需要）并启动网站
-环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST`;
+  report-search check  [--index 目录]                       逐字节检查索引是否完好
+  report-search serve  [--public]                           建立索引（如需要）并启动网站
+环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST、AUTH_TOKEN、PUBLIC`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./build.js')).runIndex(rest);
     case 'search':
       return (await import('./search.js')).runSearch(rest);
+    case 'check':
+      return (await import('./check.js')).runCheck(rest);
     case 'serve':
       await (await import('./serve.js')).runServe(rest);
       return 0;
@@ -50,7 +54,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 /** Errors whose message is written for the user (Chinese, with the fix): printed alone, never with a stack. */
-const USER_ERRORS = new Set(['IndexError', 'QueryError', 'ParamError', 'ServeError']);
+const USER_ERRORS = new Set(['IndexError', 'BuildError', 'QueryError', 'ParamError', 'ServeError']);
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -61,6 +65,12 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
+      return;
+    }
+    if (name === 'BuildAborted') {
+      // Ctrl+C: the conventional status of a process ended by SIGINT
+      console.error((err as Error).message);
+      process.exitCode = 130;
       return;
     }
     if (USER_ERRORS.has(name)) console.error((err as Error).message);

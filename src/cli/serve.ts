@@ -11,10 +11,20 @@
  * | --index   | INDEX_DIR | index       |
  * | --port    | PORT      | 3000        |
  * | --host    | HOST      | 127.0.0.1   |
+ * | --public  | PUBLIC=1  | off         |
+ * |           | AUTH_TOKEN| none        |
+ * |           | RATE_LIMIT| 300 (requests per address per minute; 0: off) |
+ * |           | MAX_CONCURRENT | 4 (searches answered at once; the rest queue) |
+ * |           | LOG_QUERIES | 1 (0: access log lines without the query text) |
+ * |           | ACCESS_LOG | 1 (0: no access log) |
+ * |           | QUERY_DEADLINE_MS | 1500 (a search stops with a 503 past it) |
+ * |           | BUDGET    | 1 (0: no cost budget or deadline) |
  *
  * HOST defaults to the loopback interface: the archive is served to this machine only
  * (http://localhost:3000 works in browsers, which fall back from ::1 to 127.0.0.1).
- * `HOST=0.0.0.0` (or `::`) shares it on the local network.
+ * `HOST=0.0.0.0` (or `::`) shares it on the local network, and then an access
+ * setting is required: `AUTH_TOKEN` (a login), or `--public` for an archive
+ * meant to be public. Without either, serve refuses to start.
  *
  * ### Examples
  * await runServe([]);                         // http://localhost:3000
@@ -23,10 +33,14 @@
 import type { AddressInfo } from 'node:net';
 import { buildIndex } from '../index/builder.js';
 import { staleReason } from '../index/reader.js';
+import { currentGeneration } from '../index/storage.js';
 import type { Engine } from '../search/engine.js';
 import { watchIndex } from '../search/open.js';
+import { DEFAULT_BUDGET } from '../search/budget.js';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_RATE_PER_MINUTE, createHttpServer, type AccessOptions } from '../web/access.js';
 import { createApp } from '../web/app.js';
 import { parseCliArgs, UsageError } from './args.js';
+import { interruptSignal } from './build.js';
 
 /** A configuration or start-up problem; the message (Chinese) says what to change. */
 export class ServeError extends Error {
@@ -41,6 +55,31 @@ export interface ServeConfig {
   indexDir: string;
   port: number;
   host: string;
+  /** Served without a token on purpose (--public / PUBLIC=1). */
+  public: boolean;
+  /** AUTH_TOKEN (environment only: a flag would show in `ps`); null: none. */
+  token: string | null;
+  ratePerMinute: number;
+  maxConcurrent: number;
+  logQueries: boolean;
+  accessLog: boolean;
+  /** Per-request cost budget (BUDGET=0: off) and its deadline (QUERY_DEADLINE_MS). */
+  budget: { deadlineMs: number } | null;
+}
+
+/** Shortest AUTH_TOKEN accepted: a guessable token is no protection. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
+function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ServeError(`serve：${name}=${raw} 无效——应是不小于 0 的整数`);
+  return Number(raw);
 }
 
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
@@ -49,6 +88,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     index: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
+    public: { type: 'boolean' },
   });
   if (positionals.length) throw new UsageError(`多余的参数：${positionals.join(' ')}`);
   const values = v as Record<string, string | undefined>;
@@ -57,11 +97,34 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (!(port >= 0 && port <= 65535)) {
     throw new ServeError(`serve：端口 ${portRaw} 无效——PORT 应是 0 到 65535 之间的整数`);
   }
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const isPublic = v.public === true || env.PUBLIC === '1' || env.PUBLIC === 'true';
+  const token = env.AUTH_TOKEN ? env.AUTH_TOKEN : null;
+  if (token !== null && token.length < MIN_TOKEN_LENGTH) {
+    throw new ServeError(
+      `serve：AUTH_TOKEN 太短（${token.length} 个字符）——至少 ${MIN_TOKEN_LENGTH} 个字符，可以这样生成：node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))"`,
+    );
+  }
+  if (!isLoopback(host) && token === null && !isPublic) {
+    throw new ServeError(
+      `serve：监听 ${host} 会把整个报告资料库开放给网络上的任何人，但没有设置访问口令——` +
+        `请设置 AUTH_TOKEN（至少 ${MIN_TOKEN_LENGTH} 个字符，例如 AUTH_TOKEN=$(openssl rand -hex 16) HOST=${host} npm start），` +
+        `或者在资料库本来就可以公开时加上 --public（或 PUBLIC=1）；只在本机使用时去掉 HOST 即可`,
+    );
+  }
   return {
     dataDir: values.data ?? env.DATA_DIR ?? 'data',
     indexDir: values.index ?? env.INDEX_DIR ?? 'index',
     port,
-    host: values.host ?? env.HOST ?? '127.0.0.1',
+    host,
+    public: isPublic,
+    token,
+    ratePerMinute: nonNegativeInt('RATE_LIMIT', env.RATE_LIMIT, DEFAULT_RATE_PER_MINUTE),
+    // 0: no queue at all (every request runs at once, as before issue 14)
+    maxConcurrent: nonNegativeInt('MAX_CONCURRENT', env.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT) || Infinity,
+    budget: env.BUDGET === '0' ? null : { deadlineMs: nonNegativeInt('QUERY_DEADLINE_MS', env.QUERY_DEADLINE_MS, DEFAULT_BUDGET.deadlineMs) },
+    logQueries: env.LOG_QUERIES !== '0',
+    accessLog: env.ACCESS_LOG !== '0',
   };
 }
 
@@ -76,11 +139,23 @@ function displayUrl(host: string, port: number): string {
 export async function runServe(argv: string[]): Promise<void> {
   const config = serveConfig(argv);
 
+  // Why the start-up rebuild failed while an older index keeps serving (terminal and /healthz).
+  let rebuildError: string | null = null;
   const reason = await staleReason(config.dataDir, config.indexDir);
   if (reason) {
     console.log(`${reason}，正在为 ${config.dataDir} 建立索引…`);
-    const s = await buildIndex({ dataDir: config.dataDir, indexDir: config.indexDir, progress: true });
-    console.log(`索引完成：收录 ${s.reports} 篇报告，跳过 ${s.skipped.length} 个文件，用时 ${(s.ms / 1000).toFixed(1)} 秒`);
+    const interrupt = interruptSignal();
+    try {
+      const s = await buildIndex({ dataDir: config.dataDir, indexDir: config.indexDir, progress: true, signal: interrupt.signal });
+      console.log(`索引完成：收录 ${s.reports} 篇报告，跳过 ${s.skipped.length} 个文件，用时 ${(s.ms / 1000).toFixed(1)} 秒`);
+    } catch (err) {
+      // A full disk or a data file that cannot be ingested: the previous generation is intact, serve it.
+      if ((err as Error)?.name === 'BuildAborted' || !(await currentGeneration(config.indexDir))) throw err;
+      rebuildError = err instanceof Error ? err.message : String(err);
+      console.error(`重建索引失败，继续使用原有索引（可能不是最新的）：${rebuildError}`);
+    } finally {
+      interrupt.dispose();
+    }
   } else {
     console.log(`索引是最新的（${config.indexDir}）`);
   }
@@ -89,23 +164,45 @@ export async function runServe(argv: string[]): Promise<void> {
     // `npm run index` in another terminal publishes a new generation; requests move to it atomically
     onReload: (e: Engine | Error) => {
       if (e instanceof Error) console.error(`重新加载索引失败，继续使用原索引：${e.message}`);
-      else console.log(`已加载新索引：${e.info.reports} 篇报告（${e.info.builtAt}）`);
+      else {
+        rebuildError = null;
+        console.log(`已加载新索引：${e.info.reports} 篇报告（${e.info.builtAt}）`);
+      }
     },
+  }).catch((err: Error) => {
+    throw rebuildError ? new ServeError(`serve：${rebuildError}；原有索引也无法使用：${err.message}`) : err;
   });
 
-  const app = createApp({ handle });
-  const server = app.listen(config.port, config.host);
+  const access: AccessOptions = {
+    token: config.token,
+    ratePerMinute: config.ratePerMinute,
+    maxConcurrent: config.maxConcurrent,
+    logQueries: config.logQueries,
+    budget: config.budget,
+    log: config.accessLog ? (line) => console.log(line) : null,
+  };
+  const health = () => (rebuildError ? { status: 'degraded', rebuildError } : {});
+  const app = createApp({ handle, access, health });
+  const server = createHttpServer(app);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) => {
       handle.close();
       if (err.code === 'EADDRINUSE') {
-        reject(new ServeError(`serve：端口 ${config.port} 已被占用——换一个端口，例如 PORT=3001 npm start`));
+        reject(new ServeError(`serve：端口 ${config.port} 已被占用——换一个端口，例如 PORT=${config.port === 3000 ? 3001 : 3000} npm start`));
+      } else if (err.code === 'EACCES') {
+        reject(new ServeError(`serve：没有权限监听端口 ${config.port}——1024 以下的端口需要管理员权限，请换一个端口，例如 PORT=3000 npm start`));
+      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
+        reject(new ServeError(`serve：本机没有地址 ${config.host}——请检查 HOST（只在本机使用时去掉 HOST 即可）`));
       } else reject(err);
     });
   });
   const { port } = server.address() as AddressInfo;
   console.log(`报告搜索已启动：${displayUrl(config.host, port)}（${handle.current().info.reports} 篇报告，按 Ctrl+C 停止）`);
+  if (!isLoopback(config.host)) {
+    console.log(config.token ? '已启用访问口令（AUTH_TOKEN）：浏览器打开后先登录。' : '注意：以 --public 方式对网络公开，任何人都可以检索这个资料库。');
+  }
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -4,7 +4,7 @@
  * word index, report table) → publish atomically.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -12,8 +12,10 @@ import { analyzerFingerprint, useUserDictionary } from '../analyze/analyzer.js';
 import { discover, FolderMerger } from '../ingest/index.js';
 import type { DocRecord, SkippedFile } from '../types.js';
 import type { FileTask } from './filework.js';
+import { blockCrcs, blocksFile, crc32, sealManifest } from './checksum.js';
 import { statFingerprint } from './fingerprint.js';
 import {
+  BLOCKS_FILE,
   DOCS_FILE,
   FORMAT_VERSION,
   GRAMS_FILE,
@@ -22,11 +24,22 @@ import {
   TEXTS_FILE,
   USERDICT_FILE,
   wordShardFile,
+  IndexError,
   type Manifest,
 } from './format.js';
 import { runFileTasks } from './pool.js';
 import { PostingsBuilder } from './postings.js';
-import { faultPoint, newGenerationDir, publishGeneration, pruneGenerations, writeFileDurable } from './storage.js';
+import { readManifest } from './reader.js';
+import {
+  currentGeneration,
+  discardGenerationDir,
+  faultPoint,
+  newGenerationDir,
+  publishGeneration,
+  pruneGenerations,
+  removeDeadLeftovers,
+  writeFileDurable,
+} from './storage.js';
 import { TextStoreWriter } from './textstore.js';
 import { shardCountFor, WordIndexBuilder } from './wordindex.js';
 
@@ -42,6 +55,30 @@ export interface BuildOptions {
   workers?: number;
   /** Reuse per-file results of earlier builds by content hash (default true). */
   cache?: boolean;
+  /**
+   * Stops the build (Ctrl+C): workers finish the file they are on, the
+   * partial generation is deleted, and the promise rejects with `BuildAborted`.
+   */
+  signal?: AbortSignal;
+}
+
+/** A build that could not finish (a full disk, a write error); the message (Chinese) names the folder and the fix. */
+export class BuildError extends IndexError {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}
+
+/** The build was interrupted on purpose (Ctrl+C, SIGTERM). */
+export class BuildAborted extends Error {
+  constructor() {
+    super('索引：建立索引已中断，未完成的文件已删除，原有索引未受影响');
+    this.name = 'BuildAborted';
+  }
 }
 
 export interface BuildSummary {
@@ -76,6 +113,10 @@ function progressBar(enabled: boolean, label: string) {
 export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const { dataDir, indexDir } = opts;
+  const dataStat = await stat(dataDir).catch(() => null);
+  if (!dataStat?.isDirectory()) {
+    throw new BuildError(`索引：数据文件夹 ${dataDir} 不存在或不是文件夹——请用 --data 指定报告所在的文件夹（或设置 DATA_DIR）`);
+  }
   // The index records the dictionary it was built with; the segmenter uses exactly that one.
   const userDict = await readFile(join(dataDir, USERDICT_FILE), 'utf8').catch(() => null);
   const hasUserDict = userDict !== null;
@@ -89,9 +130,12 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const build = `${process.pid}-${Date.now()}-${Math.random()}`;
   const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict, build }));
 
+  // A dead build's leftovers go first: they may hold the space this build needs.
+  await removeDeadLeftovers(indexDir);
   const { tmpDir, name } = await newGenerationDir(indexDir);
+  let texts: TextStoreWriter | null = null;
   try {
-    const texts = new TextStoreWriter(join(tmpDir, TEXTS_FILE));
+    texts = new TextStoreWriter(join(tmpDir, TEXTS_FILE));
     const postings = new PostingsBuilder();
     // Shards are sized from the archive's bytes (≈ its characters ×3 in UTF-8) before reading it.
     const words = new WordIndexBuilder(shardCountFor(totalBytes / 3));
@@ -104,7 +148,10 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
 
     const bar = progressBar(!!opts.progress, '索引');
     bar?.start(tasks.length, 0);
-    await runFileTasks(tasks, workers, (i, result) => {
+    await runFileTasks(
+      tasks,
+      workers,
+      (i, result) => {
       usedCache.add(`${result.cacheKey}.json.z`);
       if (result.fromCache) reused++;
       // Word ids are per thread: map this thread's new terms to the builder's ids, in the order it made them.
@@ -115,7 +162,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       for (const doc of merger.add(result)) {
         const a = result.analyzed[position.get(doc)!];
         const n = records.length;
-        texts.addPrepared(a.text);
+        texts!.addPrepared(a.text);
         postings.add(n, a.grams);
         words.addField(n, 0, a.words.title.map((id) => toGlobal[id]), a.words.titleFreqs);
         words.addField(n, 1, a.words.body.map((id) => toGlobal[id]), a.words.bodyFreqs);
@@ -123,27 +170,31 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
         records.push({ ...meta, chars: text.length });
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
       }
-      bar?.update(i + 1);
-    });
-    bar?.stop();
+        bar?.update(i + 1);
+      },
+      opts.signal,
+    ).finally(() => bar?.stop());
 
     const files: Record<string, number> = {};
+    const checksums: Record<string, number> = {};
+    const put = async (file: string, data: string | Uint8Array) => {
+      opts.signal?.throwIfAborted();
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      await writeFileDurable(join(tmpDir, file), bytes);
+      files[file] = bytes.length;
+      checksums[file] = crc32(bytes);
+    };
     files[TEXTS_FILE] = texts.close();
+    checksums[TEXTS_FILE] = texts.checksum;
     faultPoint('after-texts');
+    opts.signal?.throwIfAborted();
     const { grams, positions } = postings.toBuffers();
-    await writeFileDurable(join(tmpDir, GRAMS_FILE), grams);
-    files[GRAMS_FILE] = grams.length;
-    await writeFileDurable(join(tmpDir, POSITIONS_FILE), positions);
-    files[POSITIONS_FILE] = positions.length;
-    for (let k = 0; k < words.shardCount; k++) {
-      const json = words.shardJSON(k);
-      await writeFileDurable(join(tmpDir, wordShardFile(k)), json);
-      files[wordShardFile(k)] = Buffer.byteLength(json);
-    }
-    const docsJson = JSON.stringify(records);
-    await writeFileDurable(join(tmpDir, DOCS_FILE), docsJson);
-    files[DOCS_FILE] = Buffer.byteLength(docsJson);
-    if (userDict !== null) await writeFileDurable(join(tmpDir, USERDICT_FILE), userDict);
+    await put(GRAMS_FILE, grams);
+    await put(POSITIONS_FILE, positions);
+    await put(BLOCKS_FILE, blocksFile(blockCrcs(grams), blockCrcs(positions)));
+    for (let k = 0; k < words.shardCount; k++) await put(wordShardFile(k), words.shardJSON(k));
+    await put(DOCS_FILE, JSON.stringify(records));
+    if (userDict !== null) await put(USERDICT_FILE, userDict);
 
     const summary = merger.summary();
     const manifest: Manifest = {
@@ -157,10 +208,13 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       hasUserDict,
       ingest: { found: summary.found, skipped: summary.skipped.length, duplicates: summary.duplicates.length },
       files,
+      checksums,
     };
     // The manifest is written last: a generation without one was never finished.
-    await writeFileDurable(join(tmpDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+    opts.signal?.throwIfAborted();
+    await writeFileDurable(join(tmpDir, MANIFEST_FILE), sealManifest(manifest));
     faultPoint('before-publish');
+    opts.signal?.throwIfAborted();
     const generation = await publishGeneration(indexDir, tmpDir, name);
     await pruneGenerations(indexDir, [name]);
     if (cacheDir) await pruneCache(cacheDir, usedCache);
@@ -174,10 +228,47 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       generation,
     };
   } catch (err) {
-    await rm(tmpDir, { recursive: true, force: true });
-    throw err;
+    texts?.abandon();
+    await discardGenerationDir(tmpDir);
+    if (opts.signal?.aborted) throw new BuildAborted();
+    throw await explainWriteError(err, indexDir, totalBytes);
   }
 }
+
+/** Error codes of a write that failed because of the disk, not the data. */
+const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'EFBIG', 'EMFILE', 'ENFILE']);
+
+const mb = (bytes: number) => `${Math.max(1, Math.ceil(bytes / 2 ** 20)).toLocaleString('en-US')} MB`;
+
+/**
+ * A failed write as a message a person can act on: which folder, how much
+ * space a generation needs (the live one's size, or about the data's size for
+ * a first build) and how much is free. Other errors pass through.
+ */
+async function explainWriteError(err: unknown, indexDir: string, dataBytes: number): Promise<unknown> {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (!code || !DISK_CODES.has(code)) return err;
+  const keep = '已删除本次未完成的文件，原有索引未受影响';
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
+    let need = Math.ceil(dataBytes * INDEX_BYTES_PER_DATA_BYTE);
+    const live = await currentGeneration(indexDir);
+    if (live) {
+      const m = await readManifest(live).catch(() => null);
+      if (m) need = Object.values(m.files ?? {}).reduce((a, b) => a + b, 0);
+    }
+    const fs = await statfs(indexDir).catch(() => null);
+    const free = fs ? `现有可用空间约 ${mb(fs.bavail * fs.bsize)}，` : '';
+    return new BuildError(
+      `索引：磁盘空间不足，无法在 ${indexDir} 写入新索引——新索引约需 ${mb(need)}，${free}请腾出空间（或用 --index 指定空间足够的文件夹）后重新运行 npm run index；${keep}`,
+      code,
+    );
+  }
+  const why = (err as Error).message;
+  return new BuildError(`索引：无法在 ${indexDir} 写入索引（${code}：${why}）——请检查该文件夹的权限和磁盘后重新运行 npm run index；${keep}`, code);
+}
+
+/** Index bytes per byte of data: 5.3 MB for the 1.9 MB sample archive (a first build's estimate). */
+const INDEX_BYTES_PER_DATA_BYTE = 3;
 
 /** Drops cache entries of files that are gone or changed. */
 async function pruneCache(cacheDir: string, used: Set<string>): Promise<void> {

@@ -11,10 +11,13 @@
  *     positions.bin    where each bigram stands in each report
  *     words-<k>.json   MiniSearch word index, sharded by term
  *     userdict.txt     copy of the data folder's user dictionary, when there is one
+ *     blocks.bin       CRC32 of every 64 KiB block of grams.bin and positions.bin
+ *
+ * Every file's CRC32 is in the manifest, which carries a CRC32 of itself.
  */
 
 /** Bump on any change of layout or meaning of the files above. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';
@@ -23,6 +26,7 @@ export const TEXTS_FILE = 'texts.bin';
 export const GRAMS_FILE = 'grams.bin';
 export const POSITIONS_FILE = 'positions.bin';
 export const USERDICT_FILE = 'userdict.txt';
+export const BLOCKS_FILE = 'blocks.bin';
 export const wordShardFile = (k: number) => `words-${k}.json`;
 
 export interface Manifest {
@@ -39,6 +43,8 @@ export interface Manifest {
   ingest: { found: number; skipped: number; duplicates: number };
   /** Byte size of each file of the generation, checked on load to catch truncation. */
   files: Record<string, number>;
+  /** CRC32 of each file of the generation (format 3). */
+  checksums: Record<string, number>;
 }
 
 /** A problem with the index on disk; the message (Chinese) says how to fix it. */

@@ -14,10 +14,15 @@
  *   counts     u32[keyCount]  document frequency of each key
  *   offsets    u32[keyCount + 1] byte offset of each key's list in `lists`
  *   lists      doc ids as delta-encoded LEB128 varints
+ * Both files are checked per 64 KiB block (src/index/checksum.ts): the header
+ * and tables of grams.bin at open, a key's list and position blocks the first
+ * time a query reads them.
  * `positions.bin`: magic "RSP2" + 4 bytes, then for each bigram key, for each of
  *   its documents in order, a block: byte length (varint), then the positions of
  *   the bigram in that document's normalised text, delta-encoded varints.
  */
+import type { BlockChecksums } from './checksum.js';
+import { charge, CHARGE_EVERY } from './cost.js';
 import { IndexError } from './format.js';
 import { Bitset } from './bitset.js';
 import { readVarint, varintAt, VarintList } from './varint.js';
@@ -292,6 +297,9 @@ export class GramPostings {
   private readonly offsets: Uint32Array;
   private readonly posStart: Float64Array;
   private readonly lists: Uint8Array;
+  /** Where `lists` starts in grams.bin (block checks are in file offsets). */
+  private readonly listStart: number;
+  private readonly gramsData: Uint8Array;
   private vals = new Float64Array(8);
 
   /**
@@ -299,27 +307,57 @@ export class GramPostings {
    * first phrase of three or more characters needs it (the server reads it in
    * the background meanwhile), so start-up does not wait for the largest file.
    */
-  constructor(gramsBuf: Buffer, positions: Buffer | (() => Buffer)) {
+  constructor(
+    gramsBuf: Buffer,
+    positions: Buffer | (() => Buffer),
+    private readonly blocks: { grams: BlockChecksums; positions: BlockChecksums } | null = null,
+  ) {
     if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new IndexError('索引：文件 grams.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
+    if (blocks) {
+      blocks.grams.fits(gramsBuf.length);
+      blocks.grams.verify(gramsBuf, 0, 16);
+    }
     if (typeof positions === 'function') this.loadPositions = positions;
     else this.setPositions(positions);
     // Typed arrays need alignment; a Buffer may not start aligned.
     const data = gramsBuf.byteOffset % 8 === 0 ? gramsBuf : Buffer.from(gramsBuf);
     const k = data.readUInt32LE(4);
+    const listStart = 16 + 8 * k + 8 * k + 4 * (k + 1);
+    if (listStart > data.length) throw new IndexError('索引：文件 grams.bin 已损坏（表长度不符）——请运行 npm run index 重新建立索引');
+    // The tables are read by every query: check them now.
+    blocks?.grams.verify(data, 0, listStart);
     this.docCount = data.readUInt32LE(8);
     const base = data.byteOffset + 16;
     this.posStart = new Float64Array(data.buffer, base, k);
     this.keys = new Uint32Array(data.buffer, base + 8 * k, k);
     this.counts = new Uint32Array(data.buffer, base + 12 * k, k);
     this.offsets = new Uint32Array(data.buffer, base + 16 * k, k + 1);
-    const listStart = 16 + 8 * k + 8 * k + 4 * (k + 1);
+    if (listStart + this.offsets[k] !== data.length) throw new IndexError('索引：文件 grams.bin 已损坏（长度不符）——请运行 npm run index 重新建立索引');
     this.lists = new Uint8Array(data.buffer, data.byteOffset + listStart, this.offsets[k]);
+    this.listStart = listStart;
+    this.gramsData = data;
+  }
+
+  /** Verifies key i's document list (once per block). */
+  private checkList(i: number): void {
+    this.blocks?.grams.verify(this.gramsData, this.listStart + this.offsets[i], this.listStart + this.offsets[i + 1]);
+  }
+
+  /** Verifies key i's position blocks: from its start to the next key's. */
+  private checkPositions(i: number, positions: Uint8Array): void {
+    if (!this.blocks) return;
+    const end = i + 1 < this.posStart.length ? this.posStart[i + 1] : positions.length;
+    this.blocks.positions.verify(positions, this.posStart[i], end);
   }
 
   private loadPositions: (() => Buffer) | null = null;
   private positionsData: Uint8Array | null = null;
 
   private setPositions(buf: Buffer): void {
+    if (this.blocks) {
+      this.blocks.positions.fits(buf.length);
+      this.blocks.positions.verify(buf, 0, 8);
+    }
     if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'RSP2') throw new IndexError('索引：文件 positions.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
     this.positionsData = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -356,10 +394,12 @@ export class GramPostings {
   addDocsTo(key: number, into: Bitset): void {
     const i = this.find(key);
     if (i < 0) return;
+    this.checkList(i);
     const lists = this.lists;
     const words = into.words;
     let p = this.offsets[i];
     const end = this.offsets[i + 1];
+    charge('postings', end - p);
     let doc = -1;
     while (p < end) {
       doc += readVarint(lists, p) + 1;
@@ -388,7 +428,11 @@ export class GramPostings {
   private cursor(key: number): PositionCursor | null {
     const i = this.find(key);
     if (i < 0 || key < 0x10000) return null;
-    return new PositionCursor(this.lists, this.positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
+    const positions = this.positions;
+    this.checkList(i);
+    this.checkPositions(i, positions);
+    charge('postings', this.offsets[i + 1] - this.offsets[i]);
+    return new PositionCursor(this.lists, positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
   }
 
   /** Reads the positions file now, if it is read lazily (the engine warms a snapshot in the background). */
@@ -418,9 +462,11 @@ export class GramPostings {
       return;
     }
     const words = candidates.words;
+    let walked = 0;
     for (let w = 0; w < words.length; w++) {
       let v = words[w];
       while (v !== 0) {
+        if (++walked % CHARGE_EVERY === 0) charge('candidates', CHARGE_EVERY);
         const t = v & -v;
         const doc = (w << 5) + (31 - Math.clz32(t));
         if (!this.phraseAt(doc, pc.offsets, pc.cursors, null)) words[w] &= ~t;
@@ -436,6 +482,7 @@ export class GramPostings {
       const c = this.cursor(bigramKey(term.charCodeAt(0), term.charCodeAt(1)));
       if (!c) return;
       for (let i = 0; i < docs.length; i++) {
+        if (i % CHARGE_EVERY === CHARGE_EVERY - 1) charge('candidates', CHARGE_EVERY);
         if (!c.seek(docs[i])) continue;
         c.begin();
         const out: number[] = [];
@@ -447,6 +494,7 @@ export class GramPostings {
     const pc = this.phraseCursors(term);
     if (!pc) return;
     for (let i = 0; i < docs.length; i++) {
+      if (i % CHARGE_EVERY === CHARGE_EVERY - 1) charge('candidates', CHARGE_EVERY);
       const out: number[] = [];
       if (this.phraseAt(docs[i], pc.offsets, pc.cursors, out)) fn(docs[i], out);
     }

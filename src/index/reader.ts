@@ -10,7 +10,9 @@ import { analyzerFingerprint, dictionaryHash } from '../analyze/analyzer.js';
 import type { DocRecord, IndexInfo } from '../types.js';
 import type { Bitset } from './bitset.js';
 import { statFingerprint } from './fingerprint.js';
+import { parseBlocksFile, unsealManifest, verifyWhole } from './checksum.js';
 import {
+  BLOCKS_FILE,
   checkManifest,
   DOCS_FILE,
   FORMAT_VERSION,
@@ -89,10 +91,17 @@ function damaged(file: string, err: unknown): IndexError {
 }
 
 export async function readManifest(genDir: string): Promise<Manifest> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(genDir, MANIFEST_FILE), 'utf8')) as Manifest;
+    text = await readFile(join(genDir, MANIFEST_FILE), 'utf8');
   } catch {
     throw new IndexError(`索引：${genDir} 缺少或无法读取 ${MANIFEST_FILE}——${REBUILD}`);
+  }
+  try {
+    return unsealManifest<Manifest>(text, MANIFEST_FILE, FORMAT_VERSION);
+  } catch (err) {
+    if (err instanceof IndexError) throw err;
+    throw new IndexError(`索引：${genDir} 中的 ${MANIFEST_FILE} 已损坏——${REBUILD}`);
   }
 }
 
@@ -108,18 +117,26 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
       throw new IndexError(`索引：文件 ${name} 缺失或大小不符（索引已损坏）——${REBUILD}`);
     }
   }
-  const userDictionary = manifest.hasUserDict ? await readFile(join(genDir, USERDICT_FILE), 'utf8').catch(() => null) : null;
-  if (manifest.hasUserDict && userDictionary === null) throw damaged(USERDICT_FILE, new Error('missing'));
+  const sums = manifest.checksums ?? {};
+  const userDictBytes = manifest.hasUserDict ? await readFile(join(genDir, USERDICT_FILE)).catch(() => null) : null;
+  if (manifest.hasUserDict && userDictBytes === null) throw damaged(USERDICT_FILE, new Error('missing'));
+  if (userDictBytes) verifyWhole(USERDICT_FILE, userDictBytes, sums[USERDICT_FILE]);
+  const userDictionary = userDictBytes ? userDictBytes.toString('utf8') : null;
   // The analyzer that built the index, with the index's own dictionary, must be this program's.
   checkManifest(manifest, analyzerFingerprint(dictionaryHash(userDictionary)));
 
-  const [gramsBuf, docsJson] = await Promise.all([
+  // Small files are checked whole now; grams.bin and positions.bin per block as they are read.
+  const [gramsBuf, docsBytes, blocksBytes] = await Promise.all([
     readLarge(join(genDir, GRAMS_FILE)),
-    readFile(join(genDir, DOCS_FILE), 'utf8'),
+    readFile(join(genDir, DOCS_FILE)),
+    readFile(join(genDir, BLOCKS_FILE)),
   ]);
+  verifyWhole(DOCS_FILE, docsBytes, sums[DOCS_FILE]);
+  verifyWhole(BLOCKS_FILE, blocksBytes, sums[BLOCKS_FILE]);
+  const blocks = parseBlocksFile(blocksBytes, GRAMS_FILE, POSITIONS_FILE);
   let records: DocRecord[];
   try {
-    records = JSON.parse(docsJson) as DocRecord[];
+    records = JSON.parse(docsBytes.toString('utf8')) as DocRecord[];
     if (!Array.isArray(records) || records.length !== manifest.reports) throw new Error(`${manifest.reports} reports expected`);
   } catch (err) {
     throw damaged(DOCS_FILE, err);
@@ -140,18 +157,22 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
   let positions: Buffer | null = null;
   let grams: GramPostings;
   try {
-    grams = new GramPostings(gramsBuf, () => {
-      try {
-        return (positions ??= readWholeFile(positionsPath));
-      } catch (err) {
-        throw damaged(POSITIONS_FILE, err);
-      }
-    });
+    grams = new GramPostings(
+      gramsBuf,
+      () => {
+        try {
+          return (positions ??= readWholeFile(positionsPath));
+        } catch (err) {
+          throw damaged(POSITIONS_FILE, err);
+        }
+      },
+      blocks,
+    );
   } catch (err) {
     texts.close();
     throw damaged(GRAMS_FILE, err);
   }
-  const words = new WordIndex(genDir, manifest.wordShards, records.length);
+  const words = new WordIndex(genDir, manifest.wordShards, records.length, sums);
   let warming: Promise<void> | null = null;
   return {
     info: {

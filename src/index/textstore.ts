@@ -8,18 +8,24 @@
  * short list of differences kept in memory.
  *
  * Layout: deflated UTF-16LE normalised text of every report | diff positions
- * u32[] | diff chars u16[] (padded) | table f64[5 × docs] (blobStart, blobBytes,
- * chars, diffStart, diffCount) | trailer: f64 diffPosAt, f64 diffCharAt,
- * f64 tableAt, u32 docs, "RST2".
+ * u32[] | diff chars u16[] (padded) | table f64[6 × docs] (blobStart, blobBytes,
+ * chars, diffStart, diffCount, CRC32 of the deflated blob) | trailer: f64
+ * diffPosAt, f64 diffCharAt, f64 tableAt, u32 docs, u32 CRC32 of everything
+ * from diffPosAt to here, "RST3".
+ *
+ * The tables are checked at open (their CRC), each text when it is read (its
+ * record's CRC): a changed byte is an IndexError, never another text.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { checksumError, crc32 } from './checksum.js';
+import { charge } from './cost.js';
 import { IndexError } from './format.js';
 import { AppendFile } from './storage.js';
 
-const MAGIC = 'RST2';
-const TRAILER = 8 * 3 + 4 + 4;
-const FIELDS = 5;
+const MAGIC = 'RST3';
+const TRAILER = 8 * 3 + 4 + 4 + 4;
+const FIELDS = 6;
 /** Fast deflate: UTF-16 Chinese text still shrinks to about 40%. */
 const LEVEL = 3;
 
@@ -102,6 +108,7 @@ export class TextStoreWriter {
     this.table.push(p.chars);
     this.table.push(diffStart);
     this.table.push(this.diffPos.len - diffStart);
+    this.table.push(crc32(p.deflated));
     this.file.write(p.deflated);
     this.docs++;
   }
@@ -110,7 +117,7 @@ export class TextStoreWriter {
   close(): number {
     const f = this.file;
     pad8(f);
-    const diffPosAt = f.bytes;
+    const diffPosAt = f.mark();
     f.write(this.diffPos.bytes());
     pad8(f);
     const diffCharAt = f.bytes;
@@ -123,10 +130,23 @@ export class TextStoreWriter {
     trailer.writeDoubleLE(diffCharAt, 8);
     trailer.writeDoubleLE(tableAt, 16);
     trailer.writeUInt32LE(this.docs, 24);
-    trailer.write(MAGIC, 28, 'latin1');
-    f.write(trailer);
+    f.write(trailer.subarray(0, 28));
+    // CRC32 of the tables and the trailer's numbers: the file's CRC from diffPosAt on.
+    trailer.writeUInt32LE(f.checksumSince(diffPosAt), 28);
+    trailer.write(MAGIC, 32, 'latin1');
+    f.write(trailer.subarray(28));
     f.close();
     return f.bytes;
+  }
+
+  /** CRC32 of the whole file, valid after close. */
+  get checksum(): number {
+    return this.file.checksum;
+  }
+
+  /** Deletes what was written (a failed build). */
+  abandon(): void {
+    this.file.abandon();
   }
 }
 
@@ -173,13 +193,17 @@ export class TextStore {
     const trailer = Buffer.alloc(TRAILER);
     if (size < TRAILER) throw new IndexError('索引：文件 texts.bin 已损坏（太短）——请运行 npm run index 重新建立索引');
     readFully(fd, trailer, size - TRAILER);
-    if (trailer.toString('latin1', 28) !== MAGIC) throw new IndexError('索引：文件 texts.bin 已损坏（文件尾不符）——请运行 npm run index 重新建立索引');
+    if (trailer.toString('latin1', 32) !== MAGIC) throw new IndexError('索引：文件 texts.bin 已损坏（文件尾不符）——请运行 npm run index 重新建立索引');
     const diffPosAt = trailer.readDoubleLE(0);
     const diffCharAt = trailer.readDoubleLE(8);
     const tableAt = trailer.readDoubleLE(16);
     this.docCount = trailer.readUInt32LE(24);
+    if (!(diffPosAt >= 0 && diffPosAt <= diffCharAt && diffCharAt <= tableAt && tableAt + this.docCount * FIELDS * 8 === size - TRAILER)) {
+      throw checksumError('texts.bin', '文件尾');
+    }
     const meta = Buffer.allocUnsafeSlow(size - TRAILER - diffPosAt);
     readFully(fd, meta, diffPosAt);
+    if (crc32(trailer.subarray(0, 28), crc32(meta)) !== trailer.readUInt32LE(28)) throw checksumError('texts.bin', '报告表');
     const ab = meta.buffer;
     const base = meta.byteOffset;
     this.diffPos = new Uint32Array(ab, base, (diffCharAt - diffPosAt) >>> 2);
@@ -205,11 +229,14 @@ export class TextStore {
   /** The original text (as ingested) and its normalised form. */
   read(doc: number): ReportText {
     const hit = this.recent.get(doc);
+    // a text costs its length whether it comes from disk or from the recent ones: the caller works over it
+    charge('text', this.table[doc * FIELDS + 2] ?? 0);
     if (hit) return hit;
     if (this.fd === null) throw new Error('index: the text store was closed');
     const t = doc * FIELDS;
     const blob = Buffer.allocUnsafe(this.table[t + 1]);
     readFully(this.fd, blob, this.table[t]);
+    if (crc32(blob) !== this.table[t + 5]) throw checksumError('texts.bin', `第 ${doc + 1} 篇报告的正文`);
     let normBytes: Buffer;
     try {
       normBytes = inflateRawSync(blob);

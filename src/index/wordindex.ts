@@ -19,6 +19,8 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
+import { verifyWhole } from './checksum.js';
+import { charge } from './cost.js';
 import { wordShardFile } from './format.js';
 import { VarintList } from './varint.js';
 
@@ -209,16 +211,24 @@ export class WordIndex {
   private readonly loaded = new Map<number, WordShard>();
   private lengths: Float64Array[] | null = null;
 
+  /** `checksums`: CRC32 per file name (the manifest's); each shard is checked when it is read. */
   constructor(
     private readonly dir: string,
     readonly shardCount: number,
     private readonly docCount: number,
+    private readonly checksums: Record<string, number> | null = null,
   ) {}
+
+  private parse(k: number, bytes: Buffer): WordShard {
+    const name = wordShardFile(k);
+    if (this.checksums) verifyWhole(name, bytes, this.checksums[name]);
+    return WordShard.fromJSON(bytes.toString('utf8'));
+  }
 
   private shard(k: number): WordShard {
     let ms = this.loaded.get(k);
     if (!ms) {
-      ms = WordShard.fromJSON(readFileSync(join(this.dir, wordShardFile(k)), 'utf8'));
+      ms = this.parse(k, readFileSync(join(this.dir, wordShardFile(k))));
       this.loaded.set(k, ms);
     }
     return ms;
@@ -228,8 +238,8 @@ export class WordIndex {
   async warm(): Promise<void> {
     for (let k = 0; k < this.shardCount; k++) {
       if (this.loaded.has(k)) continue;
-      const json = await readFile(join(this.dir, wordShardFile(k)), 'utf8');
-      if (!this.loaded.has(k)) this.loaded.set(k, WordShard.fromJSON(json));
+      const bytes = await readFile(join(this.dir, wordShardFile(k)));
+      if (!this.loaded.has(k)) this.loaded.set(k, this.parse(k, bytes));
       // Let requests in between shards: parsing one is a few milliseconds of main-thread work.
       await new Promise((r) => setImmediate(r));
     }
@@ -281,6 +291,7 @@ export class WordIndex {
       for (const [fieldId, postings] of data) {
         const avg = ms.averageFieldLength(fieldId);
         const df = postings.size;
+        charge('postings', docs && docs.length < df ? docs.length : df);
         const idf = Math.log(1 + (ms.documentCount - df + 0.5) / (df + 0.5));
         const weight = boosts[fieldId] * idf;
         const len = lengths[fieldId];

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { EngineHandle } from '../search/engine.js';
+import { accessMiddleware, type AccessOptions } from './access.js';
 import { errorHandler, notFound } from './errors.js';
 import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
@@ -24,6 +25,10 @@ export interface AppOptions {
   viewsDir?: string;
   /** Static files served under /static; default `public/`. */
   publicDir?: string;
+  /** Access token, rate limit, concurrency and access log (src/web/access.ts); none when absent (tests). */
+  access?: AccessOptions;
+  /** Extra fields for /healthz, e.g. why a start-up rebuild failed. */
+  health?: () => Record<string, unknown>;
 }
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
@@ -60,10 +65,11 @@ export function createApp(options: AppOptions): Express {
   );
 
   app.use('/static', express.static(options.publicDir ?? root('public'), { index: false, maxAge: '1h' }));
+  if (options.access) app.use(accessMiddleware(options.access));
 
   app.use(searchRoutes(handle));
   app.use(docRoutes(handle));
-  app.use(healthRoutes(handle));
+  app.use(healthRoutes(handle, options.health));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -18,11 +18,18 @@ export class NotFoundError extends Error {
 
 const GENERIC: Record<number, string> = {
   400: '请求的地址或参数格式有误。',
+  401: '需要登录：请输入访问口令。',
   404: '找不到这个页面。',
   405: '不支持这种请求方式。',
   413: '请求太大。',
+  414: '请求的地址太长（查询最多 200 个字符）。',
+  429: '请求太频繁，请稍等一分钟再试。',
+  431: '请求头太大。',
   500: '服务器内部出错，请稍后再试。',
+  503: '服务器繁忙，请稍后再试。',
 };
+
+const TITLES: Record<number, string> = { 400: '请求有误', 401: '需要登录', 404: '未找到', 413: '请求太大', 414: '地址太长', 429: '请求太频繁', 431: '请求头太大', 503: '暂时无法服务' };
 
 function isJsonRoute(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path === '/healthz';
@@ -36,7 +43,7 @@ function send(req: Request, res: Response, status: number, message: string): voi
   const q = typeof req.query?.q === 'string' ? req.query.q : '';
   const html = () =>
     res.render('error', {
-      pageTitle: `${status === 404 ? '未找到' : status === 400 ? '请求有误' : '出错了'} - 报告搜索`,
+      pageTitle: `${TITLES[status] ?? '出错了'} - 报告搜索`,
       status,
       message,
       q,
@@ -56,6 +63,15 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (err instanceof ParamError || err instanceof QueryError || err?.name === 'QueryError') {
     status = 400;
     message = err.message;
+  } else if (err?.name === 'BudgetExceeded') {
+    // a query over its cost budget or deadline (src/search/budget.ts): stopped, with how to narrow it
+    status = 503;
+    message = err.message;
+  } else if (err?.name === 'IndexError') {
+    // damaged index bytes met by this request: never a wrong answer, never a stack trace; the message says what to run
+    status = 503;
+    message = `暂时无法回答：${err.message}`;
+    console.error(`web: 索引错误 ${req.method} ${req.path}：${err.message}`);
   } else if (err instanceof NotFoundError) {
     status = 404;
     message = err.message;

@@ -3,13 +3,13 @@ import { serveConfig } from '../../src/cli/serve.js';
 
 describe('serve configuration', () => {
   it('defaults: data/, index/, port 3000 on the loopback interface', () => {
-    expect(serveConfig([], {})).toEqual({ dataDir: 'data', indexDir: 'index', port: 3000, host: '127.0.0.1' });
+    expect(serveConfig([], {})).toMatchObject({ dataDir: 'data', indexDir: 'index', port: 3000, host: '127.0.0.1' });
   });
 
   it('environment, then flags, override the defaults', () => {
-    const env = { DATA_DIR: '/srv/reports', INDEX_DIR: '/var/idx', PORT: '8080', HOST: '0.0.0.0' };
-    expect(serveConfig([], env)).toEqual({ dataDir: '/srv/reports', indexDir: '/var/idx', port: 8080, host: '0.0.0.0' });
-    expect(serveConfig(['--port', '0', '--data', 'd', '--index', 'i', '--host', '::'], env)).toEqual({ dataDir: 'd', indexDir: 'i', port: 0, host: '::' });
+    const env = { DATA_DIR: '/srv/reports', INDEX_DIR: '/var/idx', PORT: '8080', HOST: '0.0.0.0', PUBLIC: '1' };
+    expect(serveConfig([], env)).toMatchObject({ dataDir: '/srv/reports', indexDir: '/var/idx', port: 8080, host: '0.0.0.0' });
+    expect(serveConfig(['--port', '0', '--data', 'd', '--index', 'i', '--host', '::'], env)).toMatchObject({ dataDir: 'd', indexDir: 'i', port: 0, host: '::' });
   });
 
   it.each(['abc', '70000', '-1', '80.5'])('refuses PORT=%s with a Chinese message', (port) => {
