@@ -11,10 +11,13 @@
  * | --index   | INDEX_DIR | index       |
  * | --port    | PORT      | 3000        |
  * | --host    | HOST      | 127.0.0.1   |
+ * | --public-url | PUBLIC_URL | (the address the browser used) |
  *
  * HOST defaults to the loopback interface: the archive is served to this machine only
  * (http://localhost:3000 works in browsers, which fall back from ::1 to 127.0.0.1).
- * `HOST=0.0.0.0` (or `::`) shares it on the local network.
+ * `HOST=0.0.0.0` (or `::`) shares it on the local network. `PUBLIC_URL` is the address
+ * the server gives out in citations and exports (`http://reports.lan:3000`, or the HTTPS
+ * address of a proxy in front of it); without it, the address the browser used.
  *
  * ### Examples
  * await runServe([]);                         // http://localhost:3000
@@ -26,6 +29,7 @@ import { staleReason } from '../index/reader.js';
 import type { Engine } from '../search/engine.js';
 import { watchIndex } from '../search/open.js';
 import { createApp } from '../web/app.js';
+import { PUBLIC_URL_SETTING } from '../web/urls.js';
 import { parseCliArgs, UsageError } from './args.js';
 
 /** A configuration or start-up problem; the message (Chinese) says what to change. */
@@ -41,6 +45,22 @@ export interface ServeConfig {
   indexDir: string;
   port: number;
   host: string;
+  /** Scheme, host and optional path, no trailing slash; absent: the address each request used. */
+  publicUrl?: string;
+}
+
+/** `PUBLIC_URL`: an http(s) address without query or fragment; returned without trailing slashes. */
+function parsePublicUrl(raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new ServeError(`serve：PUBLIC_URL ${raw} 无效——应是 http:// 或 https:// 开头的地址，例如 http://192.168.1.5:3000`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
@@ -49,6 +69,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     index: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
+    'public-url': { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`多余的参数：${positionals.join(' ')}`);
   const values = v as Record<string, string | undefined>;
@@ -57,11 +78,13 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (!(port >= 0 && port <= 65535)) {
     throw new ServeError(`serve：端口 ${portRaw} 无效——PORT 应是 0 到 65535 之间的整数`);
   }
+  const publicRaw = values['public-url'] ?? env.PUBLIC_URL;
   return {
     dataDir: values.data ?? env.DATA_DIR ?? 'data',
     indexDir: values.index ?? env.INDEX_DIR ?? 'index',
     port,
     host: values.host ?? env.HOST ?? '127.0.0.1',
+    ...(publicRaw ? { publicUrl: parsePublicUrl(publicRaw) } : {}),
   };
 }
 
@@ -94,6 +117,8 @@ export async function runServe(argv: string[]): Promise<void> {
   });
 
   const app = createApp({ handle });
+  // citations and exports give out this address instead of the one each browser used
+  if (config.publicUrl) app.set(PUBLIC_URL_SETTING, config.publicUrl);
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -106,6 +131,7 @@ export async function runServe(argv: string[]): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   console.log(`报告搜索已启动：${displayUrl(config.host, port)}（${handle.current().info.reports} 篇报告，按 Ctrl+C 停止）`);
+  if (config.publicUrl) console.log(`引用和导出中的地址：${config.publicUrl}`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
