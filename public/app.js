@@ -31,13 +31,6 @@
   var measureBar = function () {
     if (bar) root.style.setProperty('--bar-h', Math.ceil(bar.getBoundingClientRect().height) + 'px');
   };
-  measureBar();
-  window.addEventListener('resize', measureBar);
-  if (bar && location.hash) {
-    var landed = document.getElementById(location.hash.slice(1));
-    // the browser scrolled before the bar was measured
-    if (landed) landed.scrollIntoView({ block: 'start' });
-  }
 
   // Previous / next match: walk the <mark>s of the report text.
   var marks = Array.prototype.slice.call(text.querySelectorAll('mark'));
@@ -75,6 +68,15 @@
         if (e.key === 'N' || e.key === 'p') { prev.click(); e.preventDefault(); }
       });
     }
+  }
+
+  // Measured once the match navigation is shown (it can wrap the bar onto more lines),
+  // and again when the bar changes size; the browser landed on #p-N before, so land again.
+  if (bar) {
+    measureBar();
+    if (window.ResizeObserver) new ResizeObserver(measureBar).observe(bar);
+    var landed = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (landed) landed.scrollIntoView({ block: 'start' });
   }
 
   // ---------------------------------------------------------------- citations
