@@ -117,9 +117,10 @@
     } else byHand();
   };
 
-  var openCite = function (i, andCopy) {
+  /** `from`: where focus returns on close (the ¶ clicked, the button); by default what had it. */
+  var openCite = function (i, andCopy, from) {
     if (!panel || !(i >= 0 && i < paragraphs.length)) return;
-    if (panel.hidden) opener = document.activeElement;
+    if (panel.hidden) opener = from || document.activeElement;
     panel.hidden = false;
     box.value = citation(i);
     numberInput.value = String(i + 1);
@@ -132,8 +133,10 @@
 
   var closeCite = function () {
     if (!panel || panel.hidden) return;
+    // a hidden field would keep focus (and swallow the n / p / c keys) until the browser notices
+    if (panel.contains(document.activeElement)) document.activeElement.blur();
     panel.hidden = true;
-    if (opener && opener.focus) opener.focus({ preventScroll: true });
+    if (opener && opener !== document.body && opener.isConnected && opener.focus) opener.focus({ preventScroll: true });
     opener = null;
   };
 
@@ -164,13 +167,13 @@
       // stay on this address (it keeps ?q=, so the highlight stays): only the fragment changes
       e.preventDefault();
       if (location.hash !== '#' + p.id) location.hash = p.id;
-      openCite(indexOf(p), true);
+      openCite(indexOf(p), true, a);
     });
     var citeButton = document.querySelector('.cite-para');
     if (citeButton) {
       citeButton.hidden = false;
       citeButton.addEventListener('click', function () {
-        openCite(currentParagraph(), false);
+        openCite(currentParagraph(), false, citeButton);
         numberInput.focus();
         numberInput.select();
       });

@@ -248,6 +248,8 @@ describe.skipIf(!hasChromium)('search UI in chromium', () => {
     // keyboard: no tab stop per ¶; Escape closes, c cites the paragraph at hand
     await lan.keyboard.press('Escape');
     expect(await panel.isVisible()).toBe(false);
+    // focus is back on the ¶ that opened it, not on the hidden text field
+    expect(await lan.evaluate(() => (globalThis as any).document.activeElement.className)).toBe('permalink');
     await lan.keyboard.press('c');
     await expect.poll(() => panel.isVisible()).toBe(true);
     expect(await lan.locator('#cite-box').inputValue()).toBe(expected);
@@ -311,6 +313,43 @@ describe.skipIf(!hasChromium)('search UI in chromium', () => {
     expect(await page.locator('.results .print-only').isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
     expect(await page.locator('.results .print-only').isVisible()).toBe(false);
+  });
+
+  it('the highlight stands out at 3:1 from its background, also in the landed paragraph; text at 4.5:1', async () => {
+    const hit = await firstHit(srv.base, '三项制度');
+    await page.goto(`${srv.base}/doc/${encodeURIComponent(hit.id)}?q=${encodeURIComponent('三项制度')}#${hit.passages[0].anchor}`);
+    // WCAG relative luminance from computed colours; a transparent background is the ancestor's
+    const measure = (selector: string) =>
+      page.evaluate((sel) => {
+        const g = globalThis as any;
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const bgOf = (el: any): number[] => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(g.getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const lum = (c: number[]) => {
+          const [r, gg, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * gg + 0.0722 * b;
+        };
+        const ratio = (a: number[], b: number[]) => {
+          const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+          return Math.round(((x + 0.05) / (y + 0.05)) * 100) / 100;
+        };
+        const el = g.document.querySelector(sel);
+        const own = bgOf(el);
+        return { text: ratio(rgb(g.getComputedStyle(el).color).slice(0, 3), own), againstParent: ratio(own, bgOf(el.parentElement)) };
+      }, selector);
+    const landedMark = await measure(`[id="${hit.passages[0].anchor}"] mark`);
+    const barMark = await measure('#matchbar mark');
+    const origin = await measure('.origin');
+    console.log(`[test/browser] contrast: mark in landed paragraph ${landedMark.againstParent}:1 (text on it ${landedMark.text}:1), origin note ${origin.text}:1`);
+    expect(landedMark.againstParent).toBeGreaterThanOrEqual(3);
+    expect(landedMark.text).toBeGreaterThanOrEqual(4.5);
+    expect(barMark.againstParent).toBeGreaterThanOrEqual(3);
+    expect(origin.text).toBeGreaterThanOrEqual(4.5);
   });
 
   it('axe finds no serious or critical problem on the search, report and error pages', async () => {
