@@ -48,6 +48,8 @@ async function axeProblems(page: Page): Promise<AxeViolation[]> {
     const r: { violations: AxeViolation[] } = await g.axe.run(g.document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
   });
+  const minor = violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
+  if (minor.length) console.log(`[test/browser] axe, moderate or minor on ${new URL(page.url()).pathname}: ${minor.map((v) => `${v.id} (${v.impact})`).join(', ')}`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
