@@ -19,12 +19,15 @@
  * |           | ACCESS_LOG | 1 (0: no access log) |
  * |           | QUERY_DEADLINE_MS | 1500 (a search stops with a 503 past it) |
  * |           | BUDGET    | 1 (0: no cost budget or deadline) |
+ * | --public-url | PUBLIC_URL | (the address the browser used) |
  *
  * HOST defaults to the loopback interface: the archive is served to this machine only
  * (http://localhost:3000 works in browsers, which fall back from ::1 to 127.0.0.1).
  * `HOST=0.0.0.0` (or `::`) shares it on the local network, and then an access
  * setting is required: `AUTH_TOKEN` (a login), or `--public` for an archive
- * meant to be public. Without either, serve refuses to start.
+ * meant to be public. Without either, serve refuses to start. `PUBLIC_URL` is the address
+ * the server gives out in citations and exports (`http://reports.lan:3000`, or the HTTPS
+ * address of a proxy in front of it); without it, the address the browser used.
  *
  * ### Examples
  * await runServe([]);                         // http://localhost:3000
@@ -39,6 +42,7 @@ import { watchIndex } from '../search/open.js';
 import { DEFAULT_BUDGET } from '../search/budget.js';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_RATE_PER_MINUTE, createHttpServer, type AccessOptions } from '../web/access.js';
 import { createApp } from '../web/app.js';
+import { PUBLIC_URL_SETTING } from '../web/urls.js';
 import { parseCliArgs, UsageError } from './args.js';
 import { interruptSignal } from './build.js';
 
@@ -65,6 +69,8 @@ export interface ServeConfig {
   accessLog: boolean;
   /** Per-request cost budget (BUDGET=0: off) and its deadline (QUERY_DEADLINE_MS). */
   budget: { deadlineMs: number } | null;
+  /** Scheme, host and optional path, no trailing slash; absent: the address each request used. */
+  publicUrl?: string;
 }
 
 /** Shortest AUTH_TOKEN accepted: a guessable token is no protection. */
@@ -82,6 +88,20 @@ function nonNegativeInt(name: string, raw: string | undefined, fallback: number)
   return Number(raw);
 }
 
+/** `PUBLIC_URL`: an http(s) address without query or fragment; returned without trailing slashes. */
+function parsePublicUrl(raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new ServeError(`serve：PUBLIC_URL ${raw} 无效——应是 http:// 或 https:// 开头的地址，例如 http://192.168.1.5:3000`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const { values: v, positionals } = parseCliArgs(argv, {
     data: { type: 'string' },
@@ -89,6 +109,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     port: { type: 'string' },
     host: { type: 'string' },
     public: { type: 'boolean' },
+    'public-url': { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`多余的参数：${positionals.join(' ')}`);
   const values = v as Record<string, string | undefined>;
@@ -112,6 +133,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
         `或者在资料库本来就可以公开时加上 --public（或 PUBLIC=1）；只在本机使用时去掉 HOST 即可`,
     );
   }
+  const publicRaw = values['public-url'] ?? env.PUBLIC_URL;
   return {
     dataDir: values.data ?? env.DATA_DIR ?? 'data',
     indexDir: values.index ?? env.INDEX_DIR ?? 'index',
@@ -125,6 +147,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     budget: env.BUDGET === '0' ? null : { deadlineMs: nonNegativeInt('QUERY_DEADLINE_MS', env.QUERY_DEADLINE_MS, DEFAULT_BUDGET.deadlineMs) },
     logQueries: env.LOG_QUERIES !== '0',
     accessLog: env.ACCESS_LOG !== '0',
+    ...(publicRaw ? { publicUrl: parsePublicUrl(publicRaw) } : {}),
   };
 }
 
@@ -183,6 +206,8 @@ export async function runServe(argv: string[]): Promise<void> {
   };
   const health = () => (rebuildError ? { status: 'degraded', rebuildError } : {});
   const app = createApp({ handle, access, health });
+  // citations and exports give out this address instead of the one each browser used
+  if (config.publicUrl) app.set(PUBLIC_URL_SETTING, config.publicUrl);
   const server = createHttpServer(app);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -203,6 +228,7 @@ export async function runServe(argv: string[]): Promise<void> {
   if (!isLoopback(config.host)) {
     console.log(config.token ? '已启用访问口令（AUTH_TOKEN）：浏览器打开后先登录。' : '注意：以 --public 方式对网络公开，任何人都可以检索这个资料库。');
   }
+  if (config.publicUrl) console.log(`引用和导出中的地址：${config.publicUrl}`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

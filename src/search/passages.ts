@@ -10,6 +10,13 @@
  * window of `width` characters over the match positions and keep the densest. Here the
  * window never leaves its paragraph, and "densest" means most *distinct* terms first,
  * then most occurrences, so a window holding 法治 and 政府 beats one holding 法治 three times.
+ *
+ * What a reader of a result list expects of the passages (issue 9):
+ * - one passage per paragraph: the same paragraph never shows twice;
+ * - shown in document order (第 5 段 before 第 12 段), whatever order they were chosen in;
+ * - never the report's front matter (its issuer, title, document number lines, which the
+ *   result already shows) while the body holds a match; a match only there gives the lead
+ *   passage, as no match does.
  */
 import type { ParagraphData, PassageData, Range } from '../types.js';
 import { splitsPair } from './highlight.js';
@@ -54,6 +61,23 @@ const DEFAULTS: Required<PassageOptions> = { max: 3, width: 120, snap: 16 };
 
 /** A lead passage comes from the first paragraph at least this long (title/issuer lines are shorter). */
 const LEAD_MIN_LENGTH = 40;
+/** Front matter (the short lines before the first long paragraph) is looked for among this many paragraphs. */
+const FRONT_MATTER_MAX = 8;
+
+/**
+ * Index of the first body paragraph: the paragraphs before it are the report's front
+ * matter — 版头, issuer, title, 文号, date, salutation: the short lines before the first
+ * paragraph of at least `LEAD_MIN_LENGTH` characters, at most `FRONT_MATTER_MAX` of them.
+ * 0 when the report has no long paragraph (then every paragraph is body).
+ *
+ * ### Examples
+ * bodyStart(splitParagraphs('达州市卫生健康委员会关于2023年法治政府建设情况的报告\n2023年,市卫生健康委坚持…（40 字以上）'))
+ * // => 1
+ */
+export function bodyStart(paragraphs: readonly Paragraph[]): number {
+  const first = paragraphs.findIndex((p) => p.end - p.start >= LEAD_MIN_LENGTH);
+  return first < 0 ? 0 : Math.min(first, FRONT_MATTER_MAX);
+}
 
 /** Distinct-term count dominates occurrence count in a window's score. */
 const DISTINCT_WEIGHT = 1000;
@@ -198,12 +222,15 @@ export interface PassageSpan {
  * - Each passage lies within ONE paragraph, is about `width` code units long, and
  *   starts/ends at the paragraph edge or after a sentence end (。！？；) when one is
  *   within `snap`; a passage that does not reach an edge of its paragraph was cut there.
- * - Score of a window: distinct terms × 1000 + occurrences. Passages are returned by
- *   score, then position; they never overlap; at most `max`.
+ * - Score of a window: distinct terms × 1000 + occurrences. The best window of each
+ *   paragraph competes; the `max` best paragraphs (by score, then position) each give
+ *   one passage, returned in document order.
+ * - Front matter (`bodyStart`) gives no passage while a body paragraph holds a match;
+ *   when only the front matter does, the lead passage stands in (without marks).
  * - `matchCount` is `countMatches(normText, terms)` (non-overlapping occurrences of
  *   each distinct term, summed).
- * - No terms, or no match: one lead passage without marks, from the first paragraph
- *   of at least 40 characters (the first non-empty one otherwise).
+ * - No terms, or no match (in the body): one lead passage without marks, from the first
+ *   paragraph of at least 40 characters (the first non-empty one otherwise).
  *
  * Offsets (`start`, `end`, `ranges`) are relative to the paragraph; `text` is the slice.
  *
@@ -230,8 +257,8 @@ export function bestPassages(
 }
 
 /**
- * What `bestPassages` renders: the chosen spans in output order, the match count, and
- * the merged match ranges of the whole text (what gets marked).
+ * What `bestPassages` renders: the chosen spans in output (document) order, the match
+ * count, and the merged match ranges of the whole text (what gets marked).
  */
 export function passageSpans(
   text: string,
@@ -245,6 +272,12 @@ export function passageSpans(
   const occ = matcher.occurrences(normText);
   const nTerms = matcher.terms.length;
   if (occ.length === 0) return { spans: leadSpan(normText, text, paragraphs, o), matchCount: 0, ranges: [] };
+  const body = bodyStart(paragraphs);
+  // Front matter repeats what the result shows (issuer, title): passages come from the body.
+  const bodyFrom = paragraphs[body].start;
+  if (body > 0 && occ[occ.length - 1].start < bodyFrom) {
+    return { spans: leadSpan(normText, text, paragraphs, o), matchCount: occ.length, ranges: [] };
+  }
 
   // Candidate windows: for each occurrence l, the run l..r-1 of occurrences of the same
   // paragraph that fit in `width` after it (two pointers; term counts kept incrementally).
@@ -292,14 +325,15 @@ export function passageSpans(
   for (let k = 0; k < m && spans.length < o.max; k++) {
     const l = order[k] % 2 ** 32;
     const para = paragraphs[paraOf[l]];
+    // one passage per paragraph (its best window came first); none from the front matter
+    if (para.index < body || spans.some((x) => x.paragraph === para)) continue;
     let ce = 0;
     for (let x = l; x < rOf[l]; x++) if (occ[x].end > ce) ce = occ[x].end;
     const cs = occ[l].start;
-    if (spans.some((x) => x.paragraph === para && cs < x.end && ce > x.start)) continue;
     const [start, end] = passageRange(text, normText, ranges, cs, ce, para.start, para.end, o);
-    if (spans.some((x) => x.paragraph === para && start < x.end && end > x.start)) continue;
     spans.push({ paragraph: para, start, end, score: scoreOf[l] });
   }
+  spans.sort((a, b) => a.start - b.start);
   return { spans, matchCount: occ.length, ranges };
 }
 

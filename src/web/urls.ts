@@ -2,7 +2,9 @@
  * URLs of the web UI, built with URLSearchParams only: the whole search state
  * lives in the URL, so every link is a shareable search.
  */
-import { DEFAULT_SIZE, defaultSort, type SearchRequest } from '../search/request.js';
+import type { Request } from 'express';
+import type { MatchMode } from '../types.js';
+import { DEFAULT_SIZE, defaultRequest, defaultSort, parseQueryString, parseSearchParams, type SearchRequest } from '../search/request.js';
 
 /** `/?q=…&region=…&year=…&sort=…&size=…&page=…`, leaving out defaults so links stay short. */
 export function searchUrl(state: SearchRequest): string {
@@ -23,14 +25,88 @@ export function searchUrl(state: SearchRequest): string {
   return s ? `/?${s}` : '/';
 }
 
-/** A report, carrying the query so its matches are highlighted; `anchor` is `p-N`. */
-export function docUrl(id: string, q = '', anchor?: string): string {
+/**
+ * The parameters of `searchUrl(state)` as name/value pairs, minus `drop`: what a form
+ * that changes some of them (the year checkboxes) must carry as hidden fields. Built
+ * from `searchUrl`, so every parameter it writes is carried, whatever it is.
+ */
+export function searchFields(state: SearchRequest, drop: readonly string[] = []): { name: string; value: string }[] {
+  const url = searchUrl(state);
+  const p = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  return [...p].filter(([name]) => !drop.includes(name)).map(([name, value]) => ({ name, value }));
+}
+
+/** The list a plain `?q=` leads back to: page 1, default sort, no filters. */
+function plainSearchUrl(q: string): string {
+  return q ? searchUrl(defaultRequest(q)) : '/';
+}
+
+/**
+ * The `back` parameter of a report link: the query string of the result list the link
+ * is on, or '' when the report's own `?q=` already leads back to it (page 1, no filters,
+ * default sort) — so most links stay short.
+ */
+export function backState(state: SearchRequest): string {
+  const url = searchUrl(state);
+  if (url === plainSearchUrl(state.q)) return '';
+  return url.slice(url.indexOf('?') + 1);
+}
+
+/** Longer than any valid search (200-character query, 50 regions and years). */
+const MAX_BACK_CHARS = 8000;
+
+/**
+ * Where "← 返回搜索结果" leads: the list described by `back` when it is a valid search
+ * (checked by the same `parseSearchParams` the search page uses; every parameter is
+ * kept as it was, including ones this module does not know), else the list `?q=` gives.
+ * Always a path on this site (`/?…`), never another host.
+ *
+ * ### Examples
+ * backUrl('三项制度', 'q=三项制度&year=2024&page=2') // => '/?q=%E4%B8%89…&year=2024&page=2'
+ * backUrl('三项制度', 'page=0')                      // => '/?q=%E4%B8%89%E9%A1%B9%E5%88%B6%E5%BA%A6'
+ */
+export function backUrl(q: string, back: unknown): string {
+  if (typeof back === 'string' && back !== '' && back.length <= MAX_BACK_CHARS) {
+    try {
+      parseSearchParams(parseQueryString(back));
+      const s = new URLSearchParams(back).toString();
+      if (s) return `/?${s}`;
+    } catch {
+      // a damaged or hand-edited back state: fall back to the query alone
+    }
+  }
+  return plainSearchUrl(q);
+}
+
+/**
+ * A report, carrying the query (and its match mode) so its matches are
+ * highlighted as the list found them; `anchor` is `p-N`; `back` from `backState`.
+ */
+export function docUrl(id: string, q = '', anchor?: string, back = '', match: MatchMode = 'exact'): string {
   const path = `/doc/${encodeURIComponent(id)}`;
-  const query = q ? `?${new URLSearchParams({ q })}` : '';
+  const p = new URLSearchParams();
+  if (q) p.set('q', q);
+  if (q && match !== 'exact') p.set('match', match);
+  if (back) p.set('back', back);
+  const query = p.size ? `?${p}` : '';
   return `${path}${query}${anchor ? `#${anchor}` : ''}`;
 }
 
 /** The permalink of a paragraph: no query, so it reads the same for everybody. */
 export function paragraphPermalink(id: string, anchor: string): string {
   return docUrl(id, '', anchor);
+}
+
+/** The app setting that holds `PUBLIC_URL` (`src/cli/serve.ts` sets it). */
+export const PUBLIC_URL_SETTING = 'public url';
+
+/**
+ * Scheme, host and optional path prefix of the addresses this server gives out
+ * (citations, exports), without a trailing slash: `PUBLIC_URL` when set (a server
+ * opened to the LAN, or behind a proxy), else the address the browser used.
+ */
+export function publicOrigin(req: Pick<Request, 'protocol' | 'get' | 'app'>): string {
+  const configured = req.app.get(PUBLIC_URL_SETTING) as string | undefined;
+  if (configured) return configured.replace(/\/+$/, '');
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }

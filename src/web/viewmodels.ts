@@ -6,8 +6,8 @@
  */
 import type { FacetBucket, FieldOrigin, MetaField, Region, ReportParagraphs, SearchResponse, SortOrder } from '../types.js';
 import { highlightHtml } from './html.js';
-import { DEFAULT_SIZE, defaultRequest, defaultSort, MAX_PAGE, type SearchRequest } from '../search/request.js';
-import { docUrl, paragraphPermalink, searchUrl } from './urls.js';
+import { DEFAULT_SIZE, defaultSort, MAX_PAGE, type SearchRequest } from '../search/request.js';
+import { backState, backUrl, docUrl, paragraphPermalink, searchFields, searchUrl } from './urls.js';
 
 export interface Link {
   label: string;
@@ -29,7 +29,8 @@ export interface HitView {
   date: string | null;
   issuer: string | null;
   matchCount: number;
-  passages: { url: string; anchor: string; html: string }[];
+  /** `number` is 1-based (第 N 段), the anchor `p-N` 0-based. */
+  passages: { url: string; anchor: string; number: number; html: string }[];
 }
 
 export interface PageLink {
@@ -38,8 +39,17 @@ export interface PageLink {
   current: boolean;
 }
 
+export interface Suggestion extends Link {
+  /** Reports the suggestion finds (checked by the route), or null when not counted. */
+  count: number | null;
+}
+
 export interface SearchPageModel {
   pageTitle: string;
+  /** The page's one <h1>. */
+  heading: string;
+  /** The empty state's sentence, the query quoted without doubling its own quotes. */
+  emptyTitle: string;
   state: SearchRequest;
   /** Filters and sort carried by the search form, so a new query keeps them. */
   hidden: { name: string; value: string }[];
@@ -54,11 +64,15 @@ export interface SearchPageModel {
   /** The long tail of the region facet, folded under 更多 (selected values always stay visible). */
   regionMore: FacetLink[];
   yearFacet: FacetLink[];
+  /** Hidden fields of the year checkbox form: every search parameter but year and page. */
+  yearFields: { name: string; value: string }[];
   chips: Link[];
+  /** The filters and sort in words, for the phone's 筛选 summary and the printed list. */
+  filterSummary: string;
   clearFiltersUrl: string | null;
   sorts: (Link & { selected: boolean })[];
   pagination: { prev: string | null; next: string | null; pages: (PageLink | null)[] } | null;
-  suggestions: Link[];
+  suggestions: Suggestion[];
   /** Under a short result list (≤ FEW_RESULTS): the looser query as a link (label = the query). */
   looserHint: Link | null;
   /** The parser's notes on how it read the query (an unclosed quote closed …), shown above the results. */
@@ -190,25 +204,35 @@ export function pagination(state: SearchRequest, total: number): SearchPageModel
 /** Label of the looser-query suggestion; the query itself follows the colon. */
 export const LOOSER_LABEL = '拆成词语分别查找：';
 
+/** A suggestion before it is counted: the search it leads to. */
+export interface SuggestionCandidate {
+  label: string;
+  state: SearchRequest;
+  url: string;
+}
+
+/** At most this many suggestions are counted (one engine count each) and offered. */
+export const MAX_SUGGESTIONS = 4;
+
 /**
- * What to try when nothing matched, each as a link that does it (filters and sort kept
- * unless the suggestion is to drop them). `looserQuery` is the engine's
- * `SearchResponse.looserQuery`: every unquoted chunk is matched as typed, so the one
- * way to loosen a term is to cut it into words — only the analyzer knows where the
- * cuts go, so the web never guesses (removing quotes no longer loosens anything).
+ * What to try when nothing matched, each as the search that does it (filters and sort
+ * kept unless the suggestion is to drop them), at most `MAX_SUGGESTIONS`. `looserQuery`
+ * is the engine's `SearchResponse.looserQuery`: every unquoted chunk is matched as typed,
+ * so the one way to loosen a term is to cut it into words — only the analyzer knows
+ * where the cuts go, so the web never guesses (removing quotes loosens nothing).
  *
  * ### Examples
- * suggestions({ ...state, q: '行政执法公示' }, 0, '行政 执法 公示')
- * // => [{ label: '拆成词语分别查找：行政 执法 公示', url: (the search URL for q=行政 执法 公示) }]
+ * suggestionCandidates({ ...state, q: '行政执法公示' }, '行政 执法 公示')
+ * // => [{ label: '拆成词语分别查找：行政 执法 公示', state: { …, q: '行政 执法 公示' }, url: '/?q=…' }]
  */
-export function suggestions(state: SearchRequest, total: number, looserQuery: string | null = null): Link[] {
-  if (total > 0) return [{ label: '回到第 1 页', url: searchUrl({ ...state, page: 1 }) }];
-  const out: Link[] = [];
+export function suggestionCandidates(state: SearchRequest, looserQuery: string | null = null): SuggestionCandidate[] {
+  const out: SuggestionCandidate[] = [];
   const here = withState(state, {});
   // a suggestion that leads back here, or where an earlier one already leads, helps nobody
   const add = (label: string, q: string, change: Partial<SearchRequest> = {}) => {
-    const url = withState(state, { q, ...change });
-    if (url !== here && !out.some((l) => l.url === url)) out.push({ label, url });
+    const next = { ...state, page: 1, q, ...change };
+    const url = searchUrl(next);
+    if (url !== here && !out.some((l) => l.url === url)) out.push({ label, state: next, url });
   };
   const q = state.q;
   if (state.regions.length || state.years.length) {
@@ -222,7 +246,48 @@ export function suggestions(state: SearchRequest, total: number, looserQuery: st
     const first = chunks[0].replace(/^[-"“”]|["“”]$/g, '');
     if (first) add(`只搜“${first}”`, first);
   }
+  return out.slice(0, MAX_SUGGESTIONS);
+}
+
+/**
+ * The suggestions offered. With nothing matched, `counts` (candidate url → reports it
+ * finds, from the route) keeps only those that find something — an uncounted candidate
+ * is not offered; without `counts` every candidate is offered uncounted. Past the last
+ * page: back to page 1.
+ */
+export function suggestions(
+  state: SearchRequest,
+  total: number,
+  looserQuery: string | null = null,
+  counts?: ReadonlyMap<string, number>,
+): Suggestion[] {
+  if (total > 0) return [{ label: '回到第 1 页', url: searchUrl({ ...state, page: 1 }), count: total }];
+  const out: Suggestion[] = [];
+  for (const c of suggestionCandidates(state, looserQuery)) {
+    if (!counts) out.push({ label: c.label, url: c.url, count: null });
+    else if ((counts.get(c.url) ?? 0) > 0) out.push({ label: c.label, url: c.url, count: counts.get(c.url)! });
+  }
   return out;
+}
+
+/** Quote pairs for a query in a sentence, the first whose marks the query does not use. */
+const QUOTES: [string, string][] = [
+  ['“', '”'],
+  ['「', '」'],
+  ['『', '』'],
+];
+
+/**
+ * A query inside a Chinese sentence, in quotation marks it does not contain itself:
+ * `“三项制度”` is never printed as ““三项制度””.
+ *
+ * ### Examples
+ * quoteQuery('三项制度')   // => '“三项制度”'
+ * quoteQuery('“三项制度”') // => '「“三项制度”」'
+ */
+export function quoteQuery(q: string): string {
+  const [open, close] = QUOTES.find(([o, c]) => !q.includes(o) && !q.includes(c)) ?? QUOTES[0];
+  return `${open}${q}${close}`;
 }
 
 /** Few results (at most this many): offer the looser query as a quiet hint under them. */
@@ -238,17 +303,40 @@ export function hitView(state: SearchRequest, hit: SearchResponse['hits'][number
   return {
     id: hit.id,
     title: hit.title,
-    url: docUrl(hit.id, state.q),
+    url: docUrl(hit.id, state.q, undefined, backState(state), state.match),
     regionPath: hitRegionPath(hit.region),
     year: hit.year,
     date: hit.date,
     issuer: hit.issuer,
     matchCount: hit.matchCount,
-    passages: hit.passages.slice(0, 3).map((p) => ({ url: docUrl(hit.id, state.q, p.anchor), anchor: p.anchor, html: p.html })),
+    passages: hit.passages.slice(0, 3).map((p) => ({
+      url: docUrl(hit.id, state.q, p.anchor, backState(state), state.match),
+      anchor: p.anchor,
+      number: paragraphNumber(p.anchor),
+      html: p.html,
+    })),
   };
 }
 
-export function searchPageModel(state: SearchRequest, res: SearchResponse): SearchPageModel {
+/** 1-based paragraph number (第 N 段) of an anchor `p-N` (N 0-based): one numbering on every surface. */
+export function paragraphNumber(anchor: string): number {
+  return Number(anchor.slice(2)) + 1;
+}
+
+/** The filters and sort in words: 地区：四川省；年份：2024年、2023年；排序：最新. */
+export function filterSummary(state: SearchRequest): string {
+  const parts: string[] = [];
+  if (state.regions.length) parts.push(`地区：${state.regions.map(regionLabel).join('、')}`);
+  if (state.years.length) parts.push(`年份：${state.years.map((y) => `${y}年`).join('、')}`);
+  if (state.sort !== defaultSort(state.q)) parts.push(`排序：${SORT_LABELS[state.sort]}`);
+  return parts.join('；');
+}
+
+/**
+ * The search page. `suggestionCounts` (from the route, only when nothing matched) says
+ * what each suggestion would find, so that only useful ones are offered.
+ */
+export function searchPageModel(state: SearchRequest, res: SearchResponse, suggestionCounts?: ReadonlyMap<string, number>): SearchPageModel {
   const chips = filterChips(state);
   const from = res.total === 0 ? 0 : (state.page - 1) * state.size + 1;
   const to = Math.min(res.total, (state.page - 1) * state.size + res.hits.length);
@@ -261,6 +349,8 @@ export function searchPageModel(state: SearchRequest, res: SearchResponse): Sear
   ];
   return {
     pageTitle: state.q ? `${state.q} - 报告搜索` : '报告搜索 · 政府工作报告全文检索',
+    heading: state.q ? `${quoteQuery(state.q)}的搜索结果` : '浏览全部报告',
+    emptyTitle: state.q ? `没有找到包含${quoteQuery(state.q)}的报告` : '没有符合筛选条件的报告',
     state,
     hidden,
     total: res.total,
@@ -271,7 +361,9 @@ export function searchPageModel(state: SearchRequest, res: SearchResponse): Sear
     regionCrumbs: regionCrumbs(state),
     ...(({ top, more }) => ({ regionFacet: top, regionMore: more }))(foldFacet(regionFacetLinks(state, res.facets.region), REGION_VISIBLE)),
     yearFacet: yearFacetLinks(state, res.facets.year),
+    yearFields: searchFields(state, ['year', 'page']),
     chips,
+    filterSummary: filterSummary(state),
     clearFiltersUrl: chips.length > 1 ? withState(state, { regions: [], years: [] }) : null,
     sorts: (Object.keys(SORT_LABELS) as SortOrder[]).map((s) => ({
       label: SORT_LABELS[s],
@@ -279,7 +371,7 @@ export function searchPageModel(state: SearchRequest, res: SearchResponse): Sear
       selected: state.sort === s,
     })),
     pagination: pagination(state, res.total),
-    suggestions: res.hits.length === 0 ? suggestions(state, res.total, res.looserQuery) : [],
+    suggestions: res.hits.length === 0 ? suggestions(state, res.total, res.looserQuery, suggestionCounts) : [],
     looserHint: looserHint(state, res),
     queryNotes: res.warnings ?? [],
     pastLastPage: res.hits.length === 0 && res.total > 0,
@@ -320,19 +412,67 @@ export interface MetaRow {
   source: string | null;
 }
 
+export interface ParagraphView {
+  anchor: string;
+  /** 1-based, as 第 N 段 in results, the API's anchors + 1 and the CLI. */
+  number: number;
+  html: string;
+  matches: number;
+  permalink: string;
+  heading: boolean;
+}
+
 export interface ReportPageModel {
   pageTitle: string;
   id: string;
   title: string;
   q: string;
+  /** The query in quotation marks for the sentences about it. */
+  quotedQ: string;
   meta: MetaRow[];
   warnings: string[];
-  paragraphs: { anchor: string; html: string; matches: number; permalink: string; heading: boolean }[];
+  paragraphs: ParagraphView[];
   matchCount: number;
   firstMatch: string | null;
+  /** The result list the reader came from (the `back` state), or the list `?q=` gives, or home. */
   backUrl: string;
-  /** The report without highlighting. */
+  backLabel: string;
+  /** The report without highlighting (the back state kept). */
   plainUrl: string;
+  /** Absolute address of the report (no query): PUBLIC_URL or the address the browser used. */
+  address: string;
+  /** 《标题》，发文机关，日期: the citation before 第 N 段 and the address. */
+  citeHead: string;
+  /** The whole report's citation: head and address. */
+  citation: string;
+}
+
+export interface ReportPageOptions {
+  /** The raw `back` parameter of the request (validated here; anything invalid is ignored). */
+  back?: unknown;
+  /** Scheme and host for addresses given out (`publicOrigin(req)`); default none (paths only). */
+  origin?: string;
+}
+
+/**
+ * 《标题》，发文机关，日期 — what a reader needs to find the report again without the
+ * address. The date, else the year; a missing issuer is left out.
+ */
+export function citationHead(r: Pick<ReportParagraphs['report'], 'title' | 'issuer' | 'date' | 'year'>): string {
+  const when = r.date ?? (r.year !== null ? `${r.year}年` : null);
+  return [`《${r.title}》`, r.issuer, when].filter(Boolean).join('，');
+}
+
+/**
+ * The citation of one paragraph (`index` 0-based, anchor `p-N`); public/app.js builds
+ * the same string from `citeHead` and `address` when ¶ is clicked.
+ *
+ * ### Examples
+ * paragraphCitation('《湟中区…报告》，湟中区卫生健康局，2024年', 'http://localhost:3000/doc/seeds-002', 10)
+ * // => '《湟中区…报告》，湟中区卫生健康局，2024年，第 11 段。http://localhost:3000/doc/seeds-002#p-10'
+ */
+export function paragraphCitation(head: string, address: string, index: number): string {
+  return `${head}，第 ${index + 1} 段。${address}#p-${index}`;
 }
 
 /** 一、… / （二）… / 第三章 … : short numbered lines are section headings in these reports. */
@@ -344,7 +484,7 @@ export function safeHref(url: string | null): string | null {
   return url && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
 }
 
-export function reportPageModel(view: ReportParagraphs, q: string): ReportPageModel {
+export function reportPageModel(view: ReportParagraphs, q: string, options: ReportPageOptions = {}): ReportPageModel {
   const r = view.report;
   const src = (f: MetaField) => (r.sources[f] ? ORIGIN_LABELS[r.sources[f]!] ?? r.sources[f]! : null);
   const rows: MetaRow[] = [];
@@ -359,15 +499,28 @@ export function reportPageModel(view: ReportParagraphs, q: string): ReportPageMo
   add('sourceUrl', r.sourceUrl, safeHref(r.sourceUrl));
   const first = view.paragraphs.find((p) => p.matches > 0);
   const anchor = (p: { index: number }) => `p-${p.index}`;
+  const back = typeof options.back === 'string' ? options.back : '';
+  const backTo = backUrl(q, back);
+  // without the query, the plain page could not find the list again: it carries the list itself
+  const listState = backTo === '/' ? '' : backTo.slice(2);
+  const address = `${options.origin ?? ''}${docUrl(r.id)}`;
+  const head = citationHead(r);
   return {
     pageTitle: `${r.title} - 报告搜索`,
     id: r.id,
     title: r.title,
     q,
-    meta: [{ label: FIELD_LABELS.title, value: r.title, href: null, source: src('title') }, ...rows],
+    quotedQ: quoteQuery(q),
+    meta: [
+      { label: FIELD_LABELS.title, value: r.title, href: null, source: src('title') },
+      ...rows,
+      { label: '编号', value: r.id, href: null, source: null },
+      { label: '地址', value: address, href: null, source: null },
+    ],
     warnings: r.warnings,
     paragraphs: view.paragraphs.map((p) => ({
       anchor: anchor(p),
+      number: p.index + 1,
       html: highlightHtml(p.text, p.ranges),
       matches: p.matches,
       permalink: paragraphPermalink(r.id, anchor(p)),
@@ -375,7 +528,11 @@ export function reportPageModel(view: ReportParagraphs, q: string): ReportPageMo
     })),
     matchCount: view.matchCount,
     firstMatch: first ? anchor(first) : null,
-    plainUrl: docUrl(r.id),
-    backUrl: q ? searchUrl(defaultRequest(q)) : '/',
+    plainUrl: docUrl(r.id, '', undefined, listState),
+    backUrl: backTo,
+    backLabel: backTo === '/' ? '回到首页' : '返回搜索结果',
+    address,
+    citeHead: head,
+    citation: `${head}。${address}`,
   };
 }

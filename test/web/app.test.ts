@@ -228,20 +228,35 @@ describe('browsing, sorting, paging', () => {
     expect($('.empty a').attr('href')).toBe('/');
   });
 
-  it('nothing found: suggests removing the filter, then the looser query as a link that keeps the filter', async () => {
+  it('nothing found: offers only suggestions that find something — the looser query, filter kept — with their counts', async () => {
     const q = '三项制度改革创新';
     const json = await api([['q', q], ['region', '四川省']]);
     expect(json.total).toBe(0);
     expect(json.looserQuery).toBe('三项 制度 改革 创新');
+    // dropping the filter would find nothing either: not offered
+    expect((await api([['q', q]])).total).toBe(0);
+    const looser = await api([['q', json.looserQuery!], ['region', '四川省']]);
+    expect(looser.total).toBeGreaterThan(0);
     const { $ } = await page([['q', q], ['region', '四川省']]);
     expect($('li.hit').length).toBe(0);
     expect($('.empty h2').text()).toBe(`没有找到包含“${q}”的报告`);
     const links = $('.empty a').map((_, a) => ({ label: $(a).text(), url: new URL($(a).attr('href')!, srv.base) })).get();
-    expect(links.map((l) => l.label)).toEqual(['去掉地区和年份筛选，在全部报告中搜索', `${LOOSER_LABEL}${json.looserQuery}`]);
-    expect([...links[0].url.searchParams]).toEqual([['q', q]]);
-    expect([...links[1].url.searchParams]).toEqual([['q', json.looserQuery], ['region', '四川省']]);
+    expect(links.map((l) => l.label)).toEqual([`${LOOSER_LABEL}${json.looserQuery}`]);
+    expect([...links[0].url.searchParams]).toEqual([['q', json.looserQuery], ['region', '四川省']]);
+    expect($('.empty .sugg-count').first().text()).toBe(`（${looser.total} 份报告）`);
     expect($('.empty').text()).not.toContain('引号');
     expect($('.looser-hint').length).toBe(0); // the empty state offers it once, in its list
+
+    // with a filter that hides the matches, dropping it is offered, with what it finds
+    const hidden = await page([['q', Q], ['region', '四川省']]);
+    const all = await api([['q', Q]]);
+    expect(hidden.$('.empty a').first().text()).toBe('去掉地区和年份筛选，在全部报告中搜索');
+    expect(hidden.$('.empty .sugg-count').first().text()).toBe(`（${all.total} 份报告）`);
+  });
+
+  it('the empty-state sentence never doubles the query\'s own quotation marks', async () => {
+    const { $ } = await page([['q', '“三项制度改革创新”']]);
+    expect($('.empty h2').text()).toBe('没有找到包含「“三项制度改革创新”」的报告');
   });
 
   it('nothing found for a quoted phrase: the looser query is offered, not "remove the quotes" (same search)', async () => {

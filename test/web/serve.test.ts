@@ -15,4 +15,15 @@ describe('serve configuration', () => {
   it.each(['abc', '70000', '-1', '80.5'])('refuses PORT=%s with a Chinese message', (port) => {
     expect(() => serveConfig([], { PORT: port })).toThrow(/端口/);
   });
+
+  it('PUBLIC_URL (or --public-url) is the address given out in citations: http(s) only, trailing slash dropped', () => {
+    expect(serveConfig([], { PUBLIC_URL: 'http://192.168.1.5:3000/' }).publicUrl).toBe('http://192.168.1.5:3000');
+    expect(serveConfig(['--public-url', 'https://reports.example.org/archive/'], { PUBLIC_URL: 'http://x' }).publicUrl).toBe(
+      'https://reports.example.org/archive',
+    );
+    expect(serveConfig([], {}).publicUrl).toBeUndefined();
+    for (const bad of ['reports.lan:3000', 'ftp://x', 'javascript:alert(1)', 'http://x/?a=1']) {
+      expect(() => serveConfig([], { PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
+    }
+  });
 });

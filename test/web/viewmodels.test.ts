@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRequest, type SearchRequest } from '../../src/search/request.js';
 import { looserQuery, parseQuery } from '../../src/query/parser.js';
+import type { ReportParagraphs } from '../../src/types.js';
+import { backState, backUrl, docUrl, searchFields, searchUrl } from '../../src/web/urls.js';
 import {
+  citationHead,
   FEW_RESULTS,
   filterChips,
+  filterSummary,
+  MAX_SUGGESTIONS,
+  paragraphCitation,
+  paragraphNumber,
+  quoteQuery,
+  reportPageModel,
+  suggestionCandidates,
   foldFacet,
   isHeading,
   LOOSER_LABEL,
@@ -92,20 +102,39 @@ describe('empty-state suggestions', () => {
     const q = '"三项制度" 标题:法治 -药品';
     expect(looser(q)).toBe('三项 制度 标题:法治 -药品');
     const s = suggestions(state({ q, regions: ['四川省'], years: [2024] }), 0, looser(q));
+    // at most MAX_SUGGESTIONS (each is counted by the route): 只搜“三项制度” is the fifth
+    expect(MAX_SUGGESTIONS).toBe(4);
     expect(s.map((x) => x.label)).toEqual([
       '去掉地区和年份筛选，在全部报告中搜索',
       `${LOOSER_LABEL}三项 制度 标题:法治 -药品`,
       '不限于标题，在全文中搜索',
       '去掉排除词（以 - 开头的词）',
-      '只搜“三项制度”',
     ]);
     const qs = s.map((x) => params(x.url));
     expect([...qs[0]]).toEqual([['q', q]]);
     expect([...qs[1]]).toEqual([['q', '三项 制度 标题:法治 -药品'], ['region', '四川省'], ['year', '2024']]);
     expect(qs[2].get('q')).toBe('"三项制度" 法治 -药品');
     expect(qs[3].get('q')).toBe('"三项制度" 标题:法治');
-    expect(qs[4].get('q')).toBe('三项制度');
+    expect(suggestions(state({ q: '"三项制度" 法治' }), 0, null).map((x) => params(x.url).get('q'))).toEqual(['三项制度']);
   });
+
+  it('with counts, offers only what finds something, with its count; an uncounted candidate is not offered', () => {
+    const st = state({ q: '三项制度改革', regions: ['四川省'] });
+    const cands = suggestionCandidates(st, '三项 制度 改革');
+    expect(cands.map((c) => c.label)).toEqual(['去掉地区和年份筛选，在全部报告中搜索', `${LOOSER_LABEL}三项 制度 改革`]);
+    expect(cands[1].state).toMatchObject({ q: '三项 制度 改革', regions: ['四川省'], page: 1 });
+    const s = suggestions(st, 0, '三项 制度 改革', new Map([[cands[0].url, 0], [cands[1].url, 7]]));
+    expect(s).toEqual([{ label: `${LOOSER_LABEL}三项 制度 改革`, url: cands[1].url, count: 7 }]);
+    expect(suggestions(st, 0, '三项 制度 改革', new Map())).toEqual([]);
+    expect(suggestions(st, 0, '三项 制度 改革').map((x) => x.count)).toEqual([null, null]);
+  });
+
+  it.each([
+    ['三项制度', '“三项制度”'],
+    ['“三项制度”', '「“三项制度”」'],
+    ['"三项制度"', '“"三项制度"”'],
+    ['“a” 「b」', '『“a” 「b」』'],
+  ])('quoteQuery(%s) = %s: never doubles the query\'s own marks', (q, expected) => expect(quoteQuery(q)).toBe(expected));
 
   it.each([
     ['行政执法公示', '行政 执法 公示'],
@@ -169,5 +198,95 @@ describe('facet folding', () => {
   it('does not fold away just one or two values', () => {
     expect(foldFacet(links(14), 12).more).toEqual([]);
     expect(foldFacet(links(15), 12).more).toHaveLength(3);
+  });
+});
+
+describe('the way back to the result list', () => {
+  const st = state({ q: '三项制度', regions: ['青海省'], years: [2024], sort: 'date-desc', page: 2, size: 5 });
+
+  it('report links carry the list (filters, sort, size, page) as back=, and only when ?q= alone would not lead there', () => {
+    expect(backState(state({ q: '三项制度' }))).toBe('');
+    expect(backState(state({ q: '' , sort: 'date-desc' }))).toBe('');
+    const back = backState(st);
+    expect([...new URLSearchParams(back)]).toEqual([
+      ['q', '三项制度'], ['region', '青海省'], ['year', '2024'], ['sort', 'date-desc'], ['size', '5'], ['page', '2'],
+    ]);
+    const link = new URL(docUrl('seeds-002', st.q, 'p-10', back), 'http://x');
+    expect(link.pathname).toBe('/doc/seeds-002');
+    expect(link.searchParams.get('q')).toBe('三项制度');
+    expect(link.searchParams.get('back')).toBe(back);
+    expect(link.hash).toBe('#p-10');
+    expect(docUrl('seeds-002', '三项制度')).toBe(`/doc/seeds-002?q=${encodeURIComponent('三项制度')}`);
+  });
+
+  it('backUrl returns exactly that list; a bad or foreign back falls back to the ?q= list, never off the site', () => {
+    expect(backUrl('三项制度', backState(st))).toBe(searchUrl(st));
+    // parameters this module does not know (a future match mode) are kept as they were
+    expect(backUrl('x', 'q=x&match=fuzzy&page=3')).toBe('/?q=x&match=fuzzy&page=3');
+    for (const bad of ['page=0', 'year=abc', 'q=a&q=b', ['q=a'], { a: 1 }, 'x'.repeat(9000)]) {
+      expect(backUrl('三项制度', bad)).toBe(searchUrl(state({ q: '三项制度' })));
+    }
+    expect(backUrl('', undefined)).toBe('/');
+    expect(backUrl('', '//evil.example/')).toMatch(/^\/\?/);
+  });
+
+  it('the year form carries every other parameter, but not the page', () => {
+    expect(searchFields(st, ['year', 'page'])).toEqual([
+      { name: 'q', value: '三项制度' },
+      { name: 'region', value: '青海省' },
+      { name: 'sort', value: 'date-desc' },
+      { name: 'size', value: '5' },
+    ]);
+    expect(filterSummary(st)).toBe('地区：青海省；年份：2024年；排序：最新');
+    expect(filterSummary(state())).toBe('');
+  });
+});
+
+describe('report page: numbers, citation, back link', () => {
+  const view = {
+    report: {
+      id: 'seeds-002_2bba1cb4cd6e5587', title: '湟中区卫生健康局2024年法治政府建设情况报告', issuer: '湟中区卫生健康局',
+      region: { province: '青海省', city: '西宁市', county: '湟中区', code: null }, year: 2024, date: null, docNumber: null,
+      sourceUrl: null, sources: {}, warnings: [], path: 'seeds/002.txt', text: '湟中区卫生健康局\n一、主要工作',
+    },
+    paragraphs: [
+      { index: 0, text: '湟中区卫生健康局', ranges: [], matches: 0 },
+      { index: 1, text: '一、主要工作', ranges: [], matches: 0 },
+    ],
+    matchCount: 0,
+  } as unknown as ReportParagraphs;
+
+  it('numbers paragraphs from 1 (anchors stay p-N from 0), as 第 N 段 in the results', () => {
+    const m = reportPageModel(view, '');
+    expect(m.paragraphs.map((p) => [p.anchor, p.number, p.permalink])).toEqual([
+      ['p-0', 1, '/doc/seeds-002_2bba1cb4cd6e5587#p-0'],
+      ['p-1', 2, '/doc/seeds-002_2bba1cb4cd6e5587#p-1'],
+    ]);
+    expect(paragraphNumber('p-10')).toBe(11);
+  });
+
+  it('cites title, issuer, date (else year), 第 N 段 and the public address', () => {
+    const m = reportPageModel(view, '', { origin: 'http://192.168.1.5:3000' });
+    expect(m.address).toBe('http://192.168.1.5:3000/doc/seeds-002_2bba1cb4cd6e5587');
+    expect(m.citeHead).toBe('《湟中区卫生健康局2024年法治政府建设情况报告》，湟中区卫生健康局，2024年');
+    expect(m.citation).toBe(`${m.citeHead}。${m.address}`);
+    expect(paragraphCitation(m.citeHead, m.address, 10)).toBe(
+      '《湟中区卫生健康局2024年法治政府建设情况报告》，湟中区卫生健康局，2024年，第 11 段。http://192.168.1.5:3000/doc/seeds-002_2bba1cb4cd6e5587#p-10',
+    );
+    expect(citationHead({ title: 'T', issuer: null, date: '2025-04-07', year: 2024 })).toBe('《T》，2025-04-07');
+    expect(m.meta.map((r) => r.label)).toEqual(['标题', '发文机关', '地区', '年份', '编号', '地址']);
+  });
+
+  it('the back link returns to the list the reader came from; 取消高亮 keeps it', () => {
+    const back = 'q=法治&year=2024&page=2';
+    const m = reportPageModel(view, '法治', { back });
+    expect(m.backUrl).toBe(`/?${new URLSearchParams(back)}`);
+    expect(m.backLabel).toBe('返回搜索结果');
+    expect(new URL(m.plainUrl, 'http://x').searchParams.get('back')).toBe(new URLSearchParams(back).toString());
+    expect(new URL(m.plainUrl, 'http://x').searchParams.get('q')).toBeNull();
+    // the plain page still knows its list
+    expect(reportPageModel(view, '', { back: new URL(m.plainUrl, 'http://x').searchParams.get('back') }).backUrl).toBe(m.backUrl);
+    expect(reportPageModel(view, '法治').backUrl).toBe(`/?q=${encodeURIComponent('法治')}`);
+    expect(reportPageModel(view, '').backLabel).toBe('回到首页');
   });
 });

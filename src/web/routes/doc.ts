@@ -7,6 +7,7 @@ import type { EngineHandle } from '../../search/engine.js';
 import { highlightQuery, parseDocParams, type RawQuery } from '../../search/request.js';
 import { apiDoc } from '../api.js';
 import { NotFoundError } from '../errors.js';
+import { publicOrigin } from '../urls.js';
 import { reportPageModel } from '../viewmodels.js';
 
 const NO_REPORT = '找不到这份报告。它可能已从资料库中移除，或者链接有误。';
@@ -15,10 +16,11 @@ export function docRoutes(source: EngineHandle): Router {
   const router = Router();
 
   router.get('/doc/:id', async (req, res) => {
-    const { q } = parseDocParams(req.query as RawQuery);
-    const view = await source.current().paragraphs(req.params.id, highlightQuery(q));
+    const { q, match } = parseDocParams(req.query as RawQuery);
+    const view = await source.current().paragraphs(req.params.id, highlightQuery(q, match));
     if (!view) throw new NotFoundError(NO_REPORT);
-    res.render('doc', reportPageModel(view, q));
+    // back: the result list to return to (validated by the view model); origin: for citations
+    res.render('doc', reportPageModel(view, q, { back: req.query.back, origin: publicOrigin(req) }));
   });
 
   router.get('/api/doc/:id', async (req, res) => {

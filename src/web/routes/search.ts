@@ -1,25 +1,45 @@
 /** `GET /` (the search page) and `GET /api/search`: validate → search → view model → render. */
 import { Router, type Request } from 'express';
-import type { EngineHandle } from '../../search/engine.js';
-import { engineRequest, parseSearchParams, type RawQuery } from '../../search/request.js';
+import type { Engine, EngineHandle } from '../../search/engine.js';
+import { engineRequest, parseSearchParams, type RawQuery, type SearchRequest } from '../../search/request.js';
 import type { SearchResponse } from '../../types.js';
 import { searchResponse } from '../api.js';
-import { searchPageModel } from '../viewmodels.js';
+import { searchPageModel, suggestionCandidates } from '../viewmodels.js';
+
+/**
+ * Nothing matched: how many reports each suggestion would find (at most
+ * MAX_SUGGESTIONS counts, one small search each), so the page offers only those that
+ * find something. A suggestion the parser refuses counts 0.
+ */
+async function suggestionCounts(engine: Engine, state: SearchRequest, looser: string | null): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const c of suggestionCandidates(state, looser)) {
+    try {
+      const { query, filters, options } = engineRequest(c.state);
+      counts.set(c.url, (await engine.search(query, filters, { ...options, page: 1, size: 1 })).total);
+    } catch {
+      counts.set(c.url, 0);
+    }
+  }
+  return counts;
+}
 
 export function searchRoutes(source: EngineHandle): Router {
   const router = Router();
 
   /** One snapshot answers the whole request. */
   async function run(req: Request) {
+    const engine = source.current();
     const state = parseSearchParams(req.query as RawQuery);
     const { query, filters, options } = engineRequest(state);
-    const result = await source.current().search(query, filters, options);
-    return { state, response: searchResponse(state, query.parsed, result) as SearchResponse };
+    const result = await engine.search(query, filters, options);
+    return { engine, state, response: searchResponse(state, query.parsed, result) as SearchResponse };
   }
 
   router.get('/', async (req, res) => {
-    const { state, response } = await run(req);
-    res.render('search', searchPageModel(state, response));
+    const { engine, state, response } = await run(req);
+    const counts = response.total === 0 ? await suggestionCounts(engine, state, response.looserQuery) : undefined;
+    res.render('search', searchPageModel(state, response, counts));
   });
 
   router.get('/api/search', async (req, res) => {
