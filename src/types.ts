@@ -340,4 +340,9 @@ export interface SearchResponse {
   warnings: string[];
   /** A looser query to suggest when few or no reports match (terms cut into words), or null. */
   looserQuery: string | null;
+  /**
+   * In 精确 mode with few matches: how many reports 模糊 (punctuation, whitespace
+   * and quote styles ignored) would find; absent when not counted.
+   */
+  fuzzyTotal?: number;
 }

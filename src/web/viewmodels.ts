@@ -66,6 +66,16 @@ export interface SearchPageModel {
   yearFacet: FacetLink[];
   /** Hidden fields of the year checkbox form: every search parameter but year and page. */
   yearFields: { name: string; value: string }[];
+  /** Hidden fields of the time span form and the issuer form (every other parameter). */
+  timeFields: { name: string; value: string }[];
+  issuerFields: { name: string; value: string }[];
+  issuerFacet: FacetLink[];
+  issuerMore: FacetLink[];
+  typeFacet: FacetLink[];
+  levelFacet: FacetLink[];
+  matchModes: (Link & { selected: boolean; title: string })[];
+  /** 精确 found fewer reports than 模糊 would: how many, and the link. */
+  fuzzyHint: { count: number; url: string } | null;
   chips: Link[];
   /** The filters and sort in words, for the phone's 筛选 summary and the printed list. */
   filterSummary: string;
@@ -156,6 +166,36 @@ export function yearFacetLinks(state: SearchRequest, buckets: FacetBucket[]): Fa
     }));
 }
 
+type ListFilter = 'issuers' | 'types' | 'levels';
+
+/** Links of a facet whose values OR (issuer, type, level): a click adds or removes its value. */
+export function listFacetLinks(state: SearchRequest, key: ListFilter, buckets: FacetBucket[]): FacetLink[] {
+  const selected = state[key] as string[];
+  return buckets.map((b) => ({
+    value: b.value,
+    label: b.value,
+    count: b.count,
+    selected: selected.includes(b.value),
+    url: withState(state, {
+      [key]: selected.includes(b.value) ? selected.filter((v) => v !== b.value) : [...selected, b.value],
+    } as Partial<SearchRequest>),
+  }));
+}
+
+/** How many issuers show before the rest fold under 更多 (the form's list holds them all). */
+export const ISSUER_VISIBLE = 10;
+
+/** The toggle between 精确 and 模糊: both links, the current one marked. */
+export function matchModes(state: SearchRequest): (Link & { selected: boolean; title: string })[] {
+  return [
+    { label: '精确', title: '按原样逐字匹配', url: withState(state, { match: 'exact' }), selected: state.match === 'exact' },
+    { label: '模糊', title: '忽略标点、空格和引号的样式', url: withState(state, { match: 'fuzzy' }), selected: state.match === 'fuzzy' },
+  ];
+}
+
+/** All filters removed, the query, sort and mode kept. */
+const NO_FILTERS: Partial<SearchRequest> = { regions: [], years: [], from: null, to: null, issuers: [], types: [], levels: [] };
+
 /** 全部地区 › 四川省 › 达州市 — each level leads back up; shown when one region is selected. */
 export function regionCrumbs(state: SearchRequest): Link[] {
   if (state.regions.length !== 1) return [];
@@ -177,7 +217,17 @@ export function filterChips(state: SearchRequest): Link[] {
       label: `年份：${y}年`,
       url: withState(state, { years: state.years.filter((x) => x !== y) }),
     })),
+    ...(state.from || state.to ? [{ label: `时间：${timeSpan(state)}`, url: withState(state, { from: null, to: null }) }] : []),
+    ...state.issuers.map((v) => ({ label: `发文机关：${v}`, url: withState(state, { issuers: state.issuers.filter((x) => x !== v) }) })),
+    ...state.types.map((v) => ({ label: `类型：${v}`, url: withState(state, { types: state.types.filter((x) => x !== v) }) })),
+    ...state.levels.map((v) => ({ label: `级别：${v}`, url: withState(state, { levels: state.levels.filter((x) => x !== v) }) })),
   ];
+}
+
+/** 2021–2023, 2021-03-01 起, 2023 止. */
+function timeSpan(state: SearchRequest): string {
+  if (state.from && state.to) return `${state.from}–${state.to}`;
+  return state.from ? `${state.from} 起` : `${state.to} 止`;
 }
 
 /** Page numbers around the current page, with null for a gap (…). */
@@ -328,6 +378,11 @@ export function filterSummary(state: SearchRequest): string {
   const parts: string[] = [];
   if (state.regions.length) parts.push(`地区：${state.regions.map(regionLabel).join('、')}`);
   if (state.years.length) parts.push(`年份：${state.years.map((y) => `${y}年`).join('、')}`);
+  if (state.from || state.to) parts.push(`时间：${timeSpan(state)}`);
+  if (state.issuers.length) parts.push(`发文机关：${state.issuers.join('、')}`);
+  if (state.types.length) parts.push(`类型：${state.types.join('、')}`);
+  if (state.levels.length) parts.push(`级别：${state.levels.join('、')}`);
+  if (state.match !== 'exact') parts.push('模糊匹配');
   if (state.sort !== defaultSort(state.q)) parts.push(`排序：${SORT_LABELS[state.sort]}`);
   return parts.join('；');
 }
@@ -340,13 +395,8 @@ export function searchPageModel(state: SearchRequest, res: SearchResponse, sugge
   const chips = filterChips(state);
   const from = res.total === 0 ? 0 : (state.page - 1) * state.size + 1;
   const to = Math.min(res.total, (state.page - 1) * state.size + res.hits.length);
-  const hidden = [
-    ...state.regions.map((r) => ({ name: 'region', value: r })),
-    ...state.years.map((y) => ({ name: 'year', value: String(y) })),
-    // a sort the user picked is kept; the default one follows the new query
-    ...(state.sort !== defaultSort(state.q) ? [{ name: 'sort', value: state.sort }] : []),
-    ...(state.size !== DEFAULT_SIZE ? [{ name: 'size', value: String(state.size) }] : []),
-  ];
+  // Every filter, the mode and a sort the user picked are kept by a new query; the default sort follows the new query.
+  const hidden = searchFields(state, ['q', 'page']);
   return {
     pageTitle: state.q ? `${state.q} - 报告搜索` : '报告搜索 · 政府工作报告全文检索',
     heading: state.q ? `${quoteQuery(state.q)}的搜索结果` : '浏览全部报告',
@@ -362,9 +412,19 @@ export function searchPageModel(state: SearchRequest, res: SearchResponse, sugge
     ...(({ top, more }) => ({ regionFacet: top, regionMore: more }))(foldFacet(regionFacetLinks(state, res.facets.region), REGION_VISIBLE)),
     yearFacet: yearFacetLinks(state, res.facets.year),
     yearFields: searchFields(state, ['year', 'page']),
+    timeFields: searchFields(state, ['from', 'to', 'page']),
+    issuerFields: searchFields(state, ['page']),
+    ...(({ top, more }) => ({ issuerFacet: top, issuerMore: more }))(foldFacet(listFacetLinks(state, 'issuers', res.facets.issuer), ISSUER_VISIBLE)),
+    typeFacet: listFacetLinks(state, 'types', res.facets.type),
+    levelFacet: listFacetLinks(state, 'levels', res.facets.level),
+    matchModes: matchModes(state),
+    fuzzyHint:
+      state.match === 'exact' && res.fuzzyTotal != null && res.fuzzyTotal > res.total
+        ? { count: res.fuzzyTotal, url: withState(state, { match: 'fuzzy' }) }
+        : null,
     chips,
     filterSummary: filterSummary(state),
-    clearFiltersUrl: chips.length > 1 ? withState(state, { regions: [], years: [] }) : null,
+    clearFiltersUrl: chips.length > 1 ? withState(state, NO_FILTERS) : null,
     sorts: (Object.keys(SORT_LABELS) as SortOrder[]).map((s) => ({
       label: SORT_LABELS[s],
       url: withState(state, { sort: s }),
