@@ -15,6 +15,8 @@ import { errorHandler, notFound } from './errors.js';
 import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
 import { healthRoutes } from './routes/health.js';
+import { kwicRoutes } from './routes/kwic.js';
+import { trendRoutes } from './routes/trend.js';
 import { searchRoutes } from './routes/search.js';
 
 export interface AppOptions {
@@ -64,6 +66,8 @@ export function createApp(options: AppOptions): Express {
   app.use(searchRoutes(handle));
   app.use(docRoutes(handle));
   app.use(healthRoutes(handle));
+  app.use(trendRoutes(handle));
+  app.use(kwicRoutes(handle));
 
   app.use(notFound);
   app.use(errorHandler);
