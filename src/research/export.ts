@@ -11,7 +11,7 @@ import { regionSegments } from '../search/regions.js';
 import type { Filters, HitData, SearchQuery, SortOrder } from '../types.js';
 import type { KwicLine } from './kwic.js';
 import type { TrendBy } from './params.js';
-import { per10k, share, type TrendBucket } from './trend.js';
+import { isOwnLevel, per10k, share, type TrendBucket } from './trend.js';
 
 export const BOM = '\uFEFF';
 
@@ -96,7 +96,8 @@ export interface TrendRow {
 /** The filters that select one bucket's reports (none for 未知: no filter selects it). */
 export function bucketFilters(row: TrendRow): Filters | null {
   const { bucket, by, filters } = row;
-  if (bucket.key === null) return null;
+  // no filter selects 未知, nor a region's own reports without its children (本级)
+  if (bucket.key === null || (by === 'region' && isOwnLevel(bucket.key, filters.regions))) return null;
   return by === 'year' ? { ...filters, years: [Number(bucket.key)] } : { ...filters, regions: [bucket.key] };
 }
 
