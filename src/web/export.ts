@@ -4,7 +4,6 @@
  * client holds back the engine rather than filling memory; a client that goes
  * away stops the export.
  */
-import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { Filters } from '../types.js';
 import { encodeRows, MAX_EXPORT_LINES, searchColumns, searchRows, type Column, type Links } from '../research/export.js';
@@ -20,6 +19,19 @@ export function linksFor(req: Request): Links {
     doc: (id, q, anchor) => base + docUrl(id, q, anchor),
     search: (q, f: Filters) => base + searchUrl({ q, regions: f.regions, years: f.years, sort: defaultSort(q), page: 1, size: DEFAULT_SIZE }),
   };
+}
+
+/** Resolves when the response can take more, or is gone; leaves no listener behind. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /**
@@ -49,7 +61,7 @@ export async function sendExport<T>(
   try {
     for await (const chunk of chunks) {
       if (closed) break;
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(chunk)) await drained(res);
     }
   } catch (err) {
     // Nothing sent yet (a refusal found while preparing the first rows): the error page answers.
