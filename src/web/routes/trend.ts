@@ -124,14 +124,28 @@ function tableRows(state: TrendRequest, series: TrendBucket[][], by: 'year' | 'r
 }
 
 function chart(state: TrendRequest, series: TrendBucket[][], by: 'year' | 'region', what: string): ChartView {
-  const labels = series[0].map((b) => bucketLabel(b.key, by, state.regions));
+  let keys = series[0].map((b) => b.key);
+  if (by === 'year') {
+    // A continuous time line: a year without reports in the archive is an empty slot, not a zero bar.
+    const years = keys.filter((k): k is string => k !== null).map(Number);
+    const filled: Array<string | null> = [];
+    for (let y = Math.min(...years); y <= Math.max(...years); y++) filled.push(String(y));
+    keys = years.length ? [...filled, ...keys.filter((k) => k === null)] : keys;
+  }
   const svg = barChartSvg({
-    categories: labels,
-    series: state.terms.map((t, i) => ({ name: t, values: series[i].map((b) => (share(b) === null ? null : Math.round(share(b)! * 1000) / 10)) })),
+    categories: keys.map((k) => bucketLabel(k, by, state.regions) + (series[0].some((b) => b.key === k) ? '' : '\n无报告')),
+    series: state.terms.map((t, i) => ({
+      name: t,
+      values: keys.map((k) => {
+        const b = series[i].find((x) => x.key === k);
+        const s = b ? share(b) : null;
+        return s === null ? null : Math.round(s * 1000) / 10;
+      }),
+    })),
     unit: '%',
     horizontal: by === 'region',
   });
-  return { src: svgDataUri(svg), alt: `${what}提及${state.terms.map((t) => `“${t}”`).join('、')}的报告占比（柱状图，数字见下表）` };
+  return { src: svgDataUri(svg), alt: `${what}提及${state.terms.map((t) => `“${t}”`).join('、')}的报告占比（柱状图，数字见下表；没有报告的年份留空）` };
 }
 
 export function trendPageModel(state: TrendRequest, overviews: TrendOverview[]): TrendPageModel {
