@@ -31,7 +31,7 @@ import type { CountOptions, Engine } from './engine.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { bestPassages, highlightParagraphs, splitParagraphs, termOccurrences } from './passages.js';
-import { commonAncestor, MAX_DEPTH, regionSegments, RegionTable } from './regions.js';
+import { commonAncestor, MAX_DEPTH, RegionTable } from './regions.js';
 import { topK } from './topk.js';
 
 /** Score multiplier for reports where the query's words stand together as typed. */
@@ -231,12 +231,17 @@ export class LocalEngine implements Engine {
   /** A report's key for a distribution: its year, region path cut at `depth`, or issuer; null when unknown. */
   private countKey(field: CountField, depth?: number): (doc: number) => string | null {
     const d = Math.min(MAX_DEPTH, Math.max(1, depth ?? 1));
+    if (field === 'region') {
+      // The path cut at depth d is the deepest of the report's first d levels: a lookup, not a join per report.
+      const { levels, paths } = this.regions;
+      return (doc) => {
+        for (let k = d - 1; k >= 0; k--) if (levels[k][doc] >= 0) return paths[levels[k][doc]];
+        return null;
+      };
+    }
     return (doc) => {
       const r = this.records[doc];
-      if (field === 'year') return r.year === null ? null : String(r.year);
-      if (field === 'issuer') return r.issuer;
-      const segs = regionSegments(r.region);
-      return segs.length ? segs.slice(0, d).join('/') : null;
+      return field === 'year' ? (r.year === null ? null : String(r.year)) : r.issuer;
     };
   }
 
