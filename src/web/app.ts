@@ -12,6 +12,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { EngineHandle } from '../search/engine.js';
 import { errorHandler, notFound } from './errors.js';
+import { searchExportUrl } from './export.js';
 import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
 import { healthRoutes } from './routes/health.js';
@@ -39,6 +40,8 @@ export function createApp(options: AppOptions): Express {
   app.set('view engine', 'ejs');
   // our own parser: repeated keys → arrays, key[x] → object (refused by validation), no qs limits
   app.set('query parser', parseQueryString);
+  // the search page's download link (views/search.ejs), without a change to its view model
+  app.locals.searchExportUrl = searchExportUrl;
 
   app.use(
     helmet({

@@ -9,7 +9,7 @@ import type { Filters } from '../types.js';
 import { encodeRows, MAX_EXPORT_LINES, searchColumns, searchRows, type Column, type Links } from '../research/export.js';
 import { parseFormat } from '../research/params.js';
 import type { Engine } from '../search/engine.js';
-import { DEFAULT_SIZE, defaultSort, engineRequest, parseSearchParams, type RawQuery } from '../search/request.js';
+import { DEFAULT_SIZE, defaultSort, engineRequest, parseSearchParams, type RawQuery, type SearchRequest } from '../search/request.js';
 import { docUrl, searchUrl } from './urls.js';
 
 /** Absolute links for the permalink column, on the host the request came to. */
@@ -82,4 +82,11 @@ export async function exportSearch(engine: Engine, req: Request, res: Response):
   const state = parseSearchParams({ ...raw, page: undefined!, size: undefined!, format: undefined! });
   const { query, filters, options } = engineRequest(state);
   await sendExport(req, res, 'search', format, searchColumns(state.q, linksFor(req)), searchRows(engine, query, filters, options.sort, MAX_EXPORT_LINES));
+}
+
+/** The download of a search's every hit: its filters and sort, no paging. Templates get it as `searchExportUrl`. */
+export function searchExportUrl(state: SearchRequest, format: 'csv' | 'jsonl'): string {
+  const p = new URLSearchParams(searchUrl({ ...state, page: 1, size: DEFAULT_SIZE }).split('?')[1] ?? '');
+  p.set('format', format);
+  return `/api/search?${p}`;
 }

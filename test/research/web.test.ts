@@ -182,7 +182,11 @@ describe('exports', () => {
 
     const total = (await getJson(srv.base, `/api/search?${qs([['q', '法治'], ['size', 5]])}`)).body.total;
     expect(total).toBeGreaterThan(5);
-    const s = await download(`/api/search?${qs([['q', '法治'], ['size', 5], ['format', 'csv']])}`);
+    // the search page's own download link: its filters, no paging, every hit
+    const searchPage = await getPage(srv.base, `/?${qs([['q', '法治'], ['size', 5], ['page', 2]])}`);
+    const href = searchPage.$('.downloads a').first().attr('href')!;
+    expect(href).toBe(`/api/search?${qs([['q', '法治'], ['format', 'csv']])}`);
+    const s = await download(href);
     const hits = parse(s.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(hits.length).toBe(total);
     expect(hits.map((h) => Number(h['序号']))).toEqual(hits.map((_, i) => i + 1));
