@@ -69,6 +69,8 @@ export interface TableRow {
 
 export interface ChartView {
   src: string;
+  /** The same chart drawn for a phone's width. */
+  narrowSrc: string;
   alt: string;
 }
 
@@ -132,8 +134,8 @@ function chart(state: TrendRequest, series: TrendBucket[][], by: 'year' | 'regio
     for (let y = Math.min(...years); y <= Math.max(...years); y++) filled.push(String(y));
     keys = years.length ? [...filled, ...keys.filter((k) => k === null)] : keys;
   }
-  const svg = barChartSvg({
-    categories: keys.map((k) => bucketLabel(k, by, state.regions) + (series[0].some((b) => b.key === k) ? '' : '\n无报告')),
+  const spec = {
+    categories: keys.map((k) => bucketLabel(k, by, state.regions) + (series[0].some((b) => b.key === k) ? '' : by === 'year' ? '\n无报告' : '')),
     series: state.terms.map((t, i) => ({
       name: t,
       values: keys.map((k) => {
@@ -143,9 +145,11 @@ function chart(state: TrendRequest, series: TrendBucket[][], by: 'year' | 'regio
       }),
     })),
     unit: '%',
-    horizontal: by === 'region',
-  });
-  return { src: svgDataUri(svg), alt: `${what}提及${state.terms.map((t) => `“${t}”`).join('、')}的报告占比（柱状图，数字见下表；没有报告的年份留空）` };
+  };
+  const svg = barChartSvg({ ...spec, horizontal: by === 'region' });
+  // Phones get their own drawing, bars across, at the width they show it: the wide one scaled down is unreadable.
+  const narrow = barChartSvg({ ...spec, categories: spec.categories.map((c) => c.replace('\n', ' ')), horizontal: true, width: 360 });
+  return { src: svgDataUri(svg), narrowSrc: svgDataUri(narrow), alt: `${what}提及${state.terms.map((t) => `“${t}”`).join('、')}的报告占比（柱状图，数字见下表；没有报告的年份留空）` };
 }
 
 export function trendPageModel(state: TrendRequest, overviews: TrendOverview[]): TrendPageModel {
