@@ -9,6 +9,7 @@
  *   index/                   storage: build, write, read (uses ingest and analyze)
  *   search/                  the engine over a reader (uses index, query, reuse)
  *   backends/                other engines (OpenSearch): same interface as search
+ *   research/                distributions, KWIC, exports: over the engine API only
  *   web/, cli/               the edges
  *
  * A layer never imports one above it, and no module cycle exists anywhere.
@@ -32,7 +33,8 @@ module.exports = {
     layer('index', ['analyze', 'ingest', 'reuse']),
     layer('search', ['analyze', 'index', 'query', 'reuse']),
     layer('backends', ['analyze', 'ingest', 'index', 'query', 'reuse', 'search']),
-    layer('web', ['analyze', 'query', 'search']),
+    layer('research', ['analyze', 'query', 'search']),
+    layer('web', ['analyze', 'query', 'search', 'research']),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

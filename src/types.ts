@@ -296,6 +296,8 @@ export interface CountBucket {
   occurrences: number;
   /** Characters of the bucket's reports (the denominator of a rate per 10,000 characters). */
   chars: number;
+  /** With `CountOptions.then`: the bucket split by the second field, in the same order as a top-level count by it. */
+  sub?: CountBucket[];
 }
 
 export interface ParagraphData {

@@ -5,6 +5,9 @@
  *   report-search index  [--data DIR] [--index DIR]
  *   report-search search QUERY [--region R]… [--year Y]… [--sort S] [--page N] [--size N] [--json] [--index DIR]
  *   report-search check  [--index DIR]
+ *   report-search trend TERM… [--by year|region] [--region R]… [--year Y]… [--csv|--jsonl|--json] [--out FILE]
+ *   report-search kwic QUERY [--context N] [--sort S] [--page N] [--size N] [--csv|--jsonl|--json] [--out FILE]
+ *   report-search export QUERY [--region R]… [--year Y]… [--sort S] [--csv|--jsonl] [--out FILE]
  *   report-search serve
  */
 import { UsageError } from './args.js';
@@ -15,8 +18,18 @@ const USAGE = `用法：
   report-search search 查询词 [--region 地区] [--year 年份] [--from 年份或日期] [--to 年份或日期]
                        [--issuer 发文机关] [--type 类型] [--level 全国|省级|市级|县级] [--match exact|fuzzy]
                        [--sort relevance|date-desc|date-asc] [--page N] [--size N] [--json] [--index 目录]
+  report-search trend 检索词… [--by year|region] [--region 地区] [--year 年份]
+                       [--csv | --jsonl | --json] [--out 文件] [--index 目录]
+                                                           检索词的分布（每个参数一个词，最多 5 个）
+  report-search kwic 查询词 [--context 10..100] [--sort corpus|left|right|date|region]
+                       [--page N] [--size N] [--region 地区] [--year 年份]
+                       [--csv | --jsonl | --json] [--out 文件] [--index 目录]
+                                                           逐条列出每一处出现及其语境
+  report-search export 查询词 [--region 地区] [--year 年份] [--sort …] [--csv | --jsonl]
+                       [--out 文件] [--index 目录]            导出全部检索结果（默认 CSV）
   report-search check  [--index 目录]                       逐字节检查索引是否完好
   report-search serve  [--public]                           建立索引（如需要）并启动网站
+导出的链接指向 --base-url（默认 http://localhost:3000，或环境变量 BASE_URL）。
 环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST、AUTH_TOKEN、PUBLIC`;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./search.js')).runSearch(rest);
     case 'check':
       return (await import('./check.js')).runCheck(rest);
+    case 'trend':
+      return (await import('./trend.js')).runTrend(rest);
+    case 'kwic':
+      return (await import('./kwic.js')).runKwic(rest);
+    case 'export':
+      return (await import('./export.js')).runExport(rest);
     case 'serve':
       await (await import('./serve.js')).runServe(rest);
       return 0;

@@ -32,6 +32,12 @@ export interface CountOptions {
   field: CountField;
   /** For `region`: the path depth of the buckets (1 province, 2 city, 3 county). Default 1. */
   depth?: number;
+  /**
+   * A second field to split every bucket by (a cross-tab, as BlackLab's
+   * `group=field:a,field:b`): each bucket then carries `sub`, the same counts
+   * per value of this field (the coverage matrix region × year). Default none.
+   */
+  then?: { field: CountField; depth?: number };
 }
 
 export interface Engine {
@@ -46,7 +52,7 @@ export interface Engine {
   occurrences(query: SearchQuery, filters: Filters, page: { page: number; size: number }): Promise<OccurrencePage>;
   /** The same occurrences as a stream, for exports: nothing is held beyond one report. */
   streamOccurrences(query: SearchQuery, filters: Filters): AsyncIterable<Occurrence>;
-  /** The distribution of the query over a metadata field, one bucket per value (未知 kept as null). */
+  /** The distribution of the query over a metadata field, one bucket per value (未知 kept as null); with `then`, each bucket split by a second field. */
   countBy(query: SearchQuery, filters: Filters, options: CountOptions): Promise<CountBucket[]>;
   /** A report's metadata and text, or null when the id is unknown. */
   report(id: string): Promise<ReportDocument | null>;

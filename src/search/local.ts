@@ -11,6 +11,7 @@ import { highlightTerms, parseQuery } from '../query/parser.js';
 import { QueryError } from '../query/errors.js';
 import type {
   CountBucket,
+  CountField,
   DocRecord,
   FacetBucket,
   Filters,
@@ -33,7 +34,7 @@ import { queryMatcher, type QueryMatcher } from './occurrences.js';
 import { bestPassages, highlightParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
-import { commonAncestor, MAX_DEPTH, regionSegments } from './regions.js';
+import { commonAncestor, MAX_DEPTH } from './regions.js';
 import { topK } from './topk.js';
 
 /** Score multiplier for reports where the query's words stand together as typed. */
@@ -200,40 +201,63 @@ export class LocalEngine implements Engine {
   }
 
   async countBy(query: SearchQuery, filters: Filters, options: CountOptions): Promise<CountBucket[]> {
-    const depth = Math.min(MAX_DEPTH, Math.max(1, options.depth ?? 1));
-    const keyOf = (doc: number): string | null => {
-      const r = this.records[doc];
-      if (options.field === 'year') return r.year === null ? null : String(r.year);
-      if (options.field === 'issuer') return r.issuer;
-      const segs = regionSegments(r.region);
-      return segs.length ? segs.slice(0, depth).join('/') : null;
-    };
+    const keyOf = this.countKey(options.field, options.depth);
+    const subKeyOf = options.then ? this.countKey(options.then.field, options.then.depth) : null;
     const inFilters = this.filterSet(filters);
     const matching = this.filtered(query, filters);
     const counts = this.occurrenceCounts(matching, queryMatcher(query));
-    const buckets = new Map<string | null, CountBucket>();
-    const bucket = (key: string | null) => {
-      let b = buckets.get(key);
-      if (!b) buckets.set(key, (b = { key, reports: 0, matchingReports: 0, occurrences: 0, chars: 0 }));
+    type Acc = CountBucket & { subs?: Map<string | null, Acc> };
+    const buckets = new Map<string | null, Acc>();
+    const get = (map: Map<string | null, Acc>, key: string | null) => {
+      let b = map.get(key);
+      if (!b) map.set(key, (b = { key, reports: 0, matchingReports: 0, occurrences: 0, chars: 0 }));
       return b;
+    };
+    /** The bucket of a report and, with `then`, its sub-bucket. */
+    const bucketsOf = (doc: number): Acc[] => {
+      const b = get(buckets, keyOf(doc));
+      if (!subKeyOf) return [b];
+      return [b, get((b.subs ??= new Map()), subKeyOf(doc))];
     };
     for (let doc = 0; doc < this.size; doc++) {
       if (inFilters && !inFilters.has(doc)) continue;
-      const b = bucket(keyOf(doc));
-      b.reports++;
-      b.chars += this.records[doc].chars;
+      for (const b of bucketsOf(doc)) {
+        b.reports++;
+        b.chars += this.records[doc].chars;
+      }
     }
     for (let i = 0; i < matching.length; i++) {
-      const b = bucket(keyOf(matching[i]));
-      b.matchingReports++;
-      b.occurrences += counts[i];
+      for (const b of bucketsOf(matching[i])) {
+        b.matchingReports++;
+        b.occurrences += counts[i];
+      }
     }
-    // Years ascending (a time line), other keys in Chinese collation; 未知 last.
-    const cmp =
-      options.field === 'year'
-        ? (a: string, b: string) => Number(a) - Number(b)
-        : (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
-    return [...buckets.values()].sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : cmp(a.key, b.key)));
+    const ordered = <B extends CountBucket>(bs: Iterable<B>, field: CountField): B[] => {
+      // Years ascending (a time line), other keys in Chinese collation; 未知 last.
+      const cmp =
+        field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
+      return [...bs].sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : cmp(a.key, b.key)));
+    };
+    return ordered(buckets.values(), options.field).map(({ subs, ...b }) =>
+      subs ? { ...b, sub: ordered(subs.values(), options.then!.field).map(({ subs: _, ...s }) => s) } : b,
+    );
+  }
+
+  /** A report's key for a distribution: its year, region path cut at `depth`, or issuer; null when unknown. */
+  private countKey(field: CountField, depth?: number): (doc: number) => string | null {
+    const d = Math.min(MAX_DEPTH, Math.max(1, depth ?? 1));
+    if (field === 'region') {
+      // The path cut at depth d is the deepest of the report's first d levels: a lookup, not a join per report.
+      const { levels, paths } = this.filters.regions;
+      return (doc) => {
+        for (let k = d - 1; k >= 0; k--) if (levels[k][doc] >= 0) return paths[levels[k][doc]];
+        return null;
+      };
+    }
+    return (doc) => {
+      const r = this.records[doc];
+      return field === 'year' ? (r.year === null ? null : String(r.year)) : r.issuer;
+    };
   }
 
   async report(id: string): Promise<ReportDocument | null> {

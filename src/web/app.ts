@@ -13,9 +13,12 @@ import helmet from 'helmet';
 import type { EngineHandle } from '../search/engine.js';
 import { accessMiddleware, type AccessOptions } from './access.js';
 import { errorHandler, notFound } from './errors.js';
+import { searchExportUrl } from './export.js';
 import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
 import { healthRoutes } from './routes/health.js';
+import { kwicRoutes } from './routes/kwic.js';
+import { trendRoutes } from './routes/trend.js';
 import { searchRoutes } from './routes/search.js';
 
 export interface AppOptions {
@@ -42,6 +45,8 @@ export function createApp(options: AppOptions): Express {
   app.set('view engine', 'ejs');
   // our own parser: repeated keys → arrays, key[x] → object (refused by validation), no qs limits
   app.set('query parser', parseQueryString);
+  // the search page's download link (views/search.ejs), without a change to its view model
+  app.locals.searchExportUrl = searchExportUrl;
 
   app.use(
     helmet({
@@ -70,6 +75,8 @@ export function createApp(options: AppOptions): Express {
   app.use(searchRoutes(handle));
   app.use(docRoutes(handle));
   app.use(healthRoutes(handle, options.health));
+  app.use(trendRoutes(handle));
+  app.use(kwicRoutes(handle));
 
   app.use(notFound);
   app.use(errorHandler);

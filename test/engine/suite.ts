@@ -336,6 +336,46 @@ export function engineSuite(name: string, factory: BackendFactory, dataDir = COR
       expect(got.some((b) => b.matchingReports > 0)).toBe(true);
     });
 
+    const CROSS: Array<[string, Filters, number]> = [
+      ['三项制度', none, 1],
+      ['发展', { regions: ['青海省'], years: [] }, 2],
+      ['法治 -双随机', { regions: [], years: [2023, 2024] }, 1],
+    ];
+    it.each(CROSS)('countBy %s %j by region (depth %d) then year: each bucket split as brute force', async (q, f, depth) => {
+      const got = await engine.countBy(query(q), f, { field: 'region', depth, then: { field: 'year' } });
+      const flat = await engine.countBy(query(q), f, { field: 'region', depth });
+      const terms = highlightTerms(parseQuery(q));
+      const matching = new Set(expected(q, f).map((d) => d.id));
+      const cell = new Map<string, CountBucket>();
+      for (const d of docs) {
+        if (!passes(d, f)) continue;
+        const r = regionPath(d) ? regionPath(d).split('/').slice(0, depth).join('/') : null;
+        const k = JSON.stringify([r, d.year === null ? null : String(d.year)]);
+        const b = cell.get(k) ?? { key: d.year === null ? null : String(d.year), reports: 0, matchingReports: 0, occurrences: 0, chars: 0 };
+        b.reports++;
+        b.chars += d.text.length;
+        if (matching.has(d.id)) {
+          b.matchingReports++;
+          b.occurrences += bruteOccurrences(d.norm, terms).length;
+        }
+        cell.set(k, b);
+      }
+      // The outer buckets equal a count by region alone; each sub-bucket equals its cell.
+      expect(got.map(({ sub: _, ...b }) => b)).toEqual(flat);
+      let cells = 0;
+      for (const b of got) {
+        expect(b.sub!.length).toBeGreaterThan(0);
+        for (const s of b.sub!) {
+          expect(s).toEqual(cell.get(JSON.stringify([b.key, s.key])));
+          cells++;
+        }
+        // years ascending, 未知 last
+        const keys = b.sub!.map((s) => s.key);
+        expect(keys).toEqual([...keys.filter((k) => k !== null).sort((x, y) => Number(x) - Number(y)), ...keys.filter((k) => k === null)]);
+      }
+      expect(cells).toBe(cell.size);
+    });
+
     it('report and paragraphs: the stored text, split and marked', async () => {
       const d = docs.find((x) => x.norm.includes('三项制度'))!;
       const r = await engine.report(d.id);

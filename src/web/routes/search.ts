@@ -5,6 +5,8 @@ import { engineRequest, parseSearchParams, type EngineRequest, type RawQuery, ty
 import type { SearchResponse } from '../../types.js';
 import { searchResponse } from '../api.js';
 import { searchPageModel, suggestionCandidates } from '../viewmodels.js';
+import { parseFormat } from '../../research/params.js';
+import { exportSearch } from '../export.js';
 
 /**
  * Nothing matched: how many reports each suggestion would find (at most
@@ -65,6 +67,8 @@ export function searchRoutes(source: EngineHandle): Router {
   });
 
   router.get('/api/search', async (req, res) => {
+    // format=csv|jsonl: every hit, not one page, streamed (src/research/export.ts)
+    if (parseFormat(req.query as RawQuery) !== 'json') return exportSearch(source.current(), req, res);
     res.json((await run(req)).response);
   });
 
