@@ -350,7 +350,7 @@ export class OpenSearchEngine implements Engine {
   }
 
   async countBy(query: SearchQuery, filters: Filters, options: CountOptions): Promise<CountBucket[]> {
-    const depth = Math.min(MAX_DEPTH, Math.max(1, options.depth ?? 1));
+    const depth = Math.trunc(Math.min(MAX_DEPTH, Math.max(1, options.depth ?? 1)));
     const field = options.field === 'region' ? `region_l${depth}` : options.field;
     this.validator.validate(filters);
     const all = this.filterClauses(filters);
