@@ -15,7 +15,9 @@ const USAGE = `用法：
                        [--issuer 发文机关] [--type 类型] [--level 全国|省级|市级|县级] [--match exact|fuzzy]
                        [--sort relevance|date-desc|date-asc] [--page N] [--size N] [--json] [--index 目录]
   report-search serve                                      建立索引（如需要）并启动网站
-环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST`;
+  index、search、serve 都接受 --backend local|opensearch 和 --opensearch-url 地址（用 OpenSearch 节点代替本地索引）
+环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST、
+          BACKEND（默认 local）、OPENSEARCH_URL（默认 http://127.0.0.1:9200）`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -50,7 +52,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 /** Errors whose message is written for the user (Chinese, with the fix): printed alone, never with a stack. */
-const USER_ERRORS = new Set(['IndexError', 'QueryError', 'ParamError', 'ServeError']);
+const USER_ERRORS = new Set(['IndexError', 'QueryError', 'ParamError', 'ServeError', 'OpenSearchUnavailable']);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -23,10 +23,14 @@
 import type { AddressInfo } from 'node:net';
 import { buildIndex } from '../index/builder.js';
 import { staleReason } from '../index/reader.js';
-import type { Engine } from '../search/engine.js';
+import type { Engine, EngineHandle } from '../search/engine.js';
 import { watchIndex } from '../search/open.js';
 import { createApp } from '../web/app.js';
 import { parseCliArgs, UsageError } from './args.js';
+import { takeBackendArgs, withOpenSearch, type BackendChoice } from './backend.js';
+import { buildOpenSearchIndex, openSearchStaleReason } from '../backends/opensearch/build.js';
+import { watchOpenSearch } from '../backends/opensearch/engine.js';
+import { openSearchHttp } from '../backends/opensearch/http.js';
 
 /** A configuration or start-up problem; the message (Chinese) says what to change. */
 export class ServeError extends Error {
@@ -73,9 +77,35 @@ function displayUrl(host: string, port: number): string {
 }
 
 /** Resolves once the server has shut down after SIGINT/SIGTERM. */
-export async function runServe(argv: string[]): Promise<void> {
+export async function runServe(args: string[]): Promise<void> {
+  const { argv, backend } = takeBackendArgs(args);
   const config = serveConfig(argv);
+  const handle = backend.kind === 'opensearch' ? await withOpenSearch(backend.url, () => openSearchHandle(config, backend)) : await localHandle(config);
+  await listen(config, handle, backend.kind === 'opensearch' ? `，OpenSearch ${backend.url}` : '');
+}
 
+/**
+ * The OpenSearch backend: build the index of the data folder when the alias is
+ * missing or older than the data, then follow the alias (a rebuild with
+ * `npm run index -- --backend opensearch` is swapped in).
+ */
+async function openSearchHandle(config: ServeConfig, backend: BackendChoice): Promise<EngineHandle & { close(): void }> {
+  const http = openSearchHttp(backend.url);
+  const reason = await openSearchStaleReason(http, config.dataDir);
+  if (reason) {
+    console.log(`${reason}，正在为 ${config.dataDir} 建立 OpenSearch 索引（${backend.url}）…`);
+    const s = await buildOpenSearchIndex({ dataDir: config.dataDir, http, progress: true });
+    console.log(`索引完成：收录 ${s.reports} 篇报告，跳过 ${s.skipped.length} 个文件，用时 ${(s.ms / 1000).toFixed(1)} 秒`);
+  } else {
+    console.log(`OpenSearch 索引是最新的（${backend.url}）`);
+  }
+  return watchOpenSearch({ http }, (e: Engine | Error) => {
+    if (e instanceof Error) console.error(`重新加载索引失败，继续使用原索引：${e.message}`);
+    else console.log(`已加载新索引：${e.info.reports} 篇报告（${e.info.builtAt}）`);
+  });
+}
+
+async function localHandle(config: ServeConfig): Promise<EngineHandle & { close(): void }> {
   const reason = await staleReason(config.dataDir, config.indexDir);
   if (reason) {
     console.log(`${reason}，正在为 ${config.dataDir} 建立索引…`);
@@ -85,14 +115,17 @@ export async function runServe(argv: string[]): Promise<void> {
     console.log(`索引是最新的（${config.indexDir}）`);
   }
 
-  const handle = await watchIndex(config.indexDir, {
+  return watchIndex(config.indexDir, {
     // `npm run index` in another terminal publishes a new generation; requests move to it atomically
     onReload: (e: Engine | Error) => {
       if (e instanceof Error) console.error(`重新加载索引失败，继续使用原索引：${e.message}`);
       else console.log(`已加载新索引：${e.info.reports} 篇报告（${e.info.builtAt}）`);
     },
   });
+}
 
+/** Serves the app until SIGINT/SIGTERM. */
+async function listen(config: ServeConfig, handle: EngineHandle & { close(): void }, where: string): Promise<void> {
   const app = createApp({ handle });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -105,7 +138,7 @@ export async function runServe(argv: string[]): Promise<void> {
     });
   });
   const { port } = server.address() as AddressInfo;
-  console.log(`报告搜索已启动：${displayUrl(config.host, port)}（${handle.current().info.reports} 篇报告，按 Ctrl+C 停止）`);
+  console.log(`报告搜索已启动：${displayUrl(config.host, port)}（${handle.current().info.reports} 篇报告${where}，按 Ctrl+C 停止）`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
