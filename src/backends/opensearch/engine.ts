@@ -608,10 +608,15 @@ export class OpenSearchWatcher implements EngineHandle {
   }
 }
 
-export async function watchOpenSearch(target: OpenSearchTarget = {}, onReload?: (result: Engine | Error) => void): Promise<OpenSearchWatcher> {
+/** Opens the index behind an alias and follows it (see `OpenSearchWatcher`). */
+export async function watchOpenSearch(
+  target: OpenSearchTarget = {},
+  onReload?: (result: Engine | Error) => void,
+  intervalMs = 2000,
+): Promise<OpenSearchWatcher> {
   const http = target.http ?? openSearchHttp(target.url);
   const engine = await openOpenSearchEngine({ ...target, http });
-  return new OpenSearchWatcher(engine, http, target.alias ?? DEFAULT_ALIAS).watch(onReload);
+  return new OpenSearchWatcher(engine, http, target.alias ?? DEFAULT_ALIAS).watch(onReload, intervalMs);
 }
 
 export { LEVELS };
