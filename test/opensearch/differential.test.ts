@@ -216,6 +216,13 @@ describe.skipIf(!up)('OpenSearch and local backends answer alike (differential)'
         diff(`countBy ${field} ${depth}`, ca, cb);
       }
     }
+    // The deepest page the engine allows (from = 99,900: past OpenSearch's default window of 10,000).
+    const deep = { parsed: parseQuery('法治'), match: 'exact' as const };
+    const [da, db] = await Promise.all([
+      local.search(deep, { regions: [], years: [] }, { sort: 'date-desc', page: 1000, size: 100 }),
+      remote.search(deep, { regions: [], years: [] }, { sort: 'date-desc', page: 1000, size: 100 }),
+    ]);
+    expect({ total: db.total, hits: db.hits, facets: db.facets }).toEqual({ total: da.total, hits: da.hits, facets: da.facets });
     // Every report and its paragraphs marked for a query.
     for (const d of docs) {
       const q: SearchQuery = { parsed: parseQuery('法治 /SEN 政府 OR 三项制度'), match: 'exact' };
