@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normalize, words } from '../../src/analyze/analyzer.js';
-import { dateNumber, joinWords, regionLevels, regionPath, toOpenSearchReport } from '../../src/backends/opensearch/documents.js';
+import { calendarDate, dateNumber, joinWords, regionLevels, regionPath, toOpenSearchReport } from '../../src/backends/opensearch/documents.js';
 import { aliasSwap, INDEX_PREFIX, INDEX_TEMPLATE, indexNameFor } from '../../src/backends/opensearch/template.js';
 import type { Region, ReportDocument } from '../../src/types.js';
 
@@ -42,6 +42,13 @@ describe('regionLevels and dateNumber: the keys the engine sorts, filters and co
     expect(dateNumber('2025-04-07')).toBe(20250407);
     expect(dateNumber(null)).toBeNull();
     expect(dateNumber('2025年4月')).toBeNull();
+  });
+
+  it('keeps out of the date field what strict_date would refuse (the engine sorts by date_key, as the local one)', () => {
+    expect(calendarDate('2024-02-29')).toBe('2024-02-29');
+    expect(calendarDate('2023-02-29')).toBeNull();
+    expect(calendarDate('2025年4月7日')).toBeNull();
+    expect(calendarDate(null)).toBeNull();
   });
 });
 

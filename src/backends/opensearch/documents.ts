@@ -90,6 +90,15 @@ export function dateNumber(date: string | null): number | null {
   return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : null;
 }
 
+/** The date when it is a real calendar date in `strict_date` form, else null (the `date` field would refuse it and fail the bulk). */
+export function calendarDate(date: string | null): string | null {
+  const n = dateNumber(date);
+  if (n === null) return null;
+  const [y, m, d] = [Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100];
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d ? date : null;
+}
+
 /** The region path cut at each depth 1–3, as the local engine's region facet and distributions key it. */
 export function regionLevels(region: Region): [string | null, string | null, string | null] {
   const segs = [region.province, region.city, region.county].filter((x): x is string => !!x);
@@ -119,7 +128,7 @@ export function toOpenSearchReport(doc: ReportDocument, type: string | null = nu
     region_code: doc.region.code,
     level,
     year: doc.year,
-    date: doc.date,
+    date: calendarDate(doc.date),
     issuer: doc.issuer,
     type,
     doc_number: doc.docNumber,
