@@ -32,7 +32,7 @@ import { IndexError } from '../../index/format.js';
 import { matchesQuery } from '../../query/parser.js';
 import type { CountOptions, Engine, EngineHandle } from '../../search/engine.js';
 import { compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from '../../search/facet-buckets.js';
-import { FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from '../../search/filters.js';
+import { FilterIndex, SELF, UNKNOWN_REGION } from '../../search/filters.js';
 import { fuzzyContains, fuzzyKey, fuzzyOccurrences, fuzzyView, type FuzzyView } from '../../search/fuzzy.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from '../../search/limits.js';
 import { exactOccurrences, queryMatcher, type QueryMatcher } from '../../search/occurrences.js';
@@ -619,4 +619,3 @@ export async function watchOpenSearch(
   return new OpenSearchWatcher(engine, http, target.alias ?? DEFAULT_ALIAS).watch(onReload, intervalMs);
 }
 
-export { LEVELS };
