@@ -29,8 +29,10 @@ const USAGE = `用法：
                        [--out 文件] [--index 目录]            导出全部检索结果（默认 CSV）
   report-search check  [--index 目录]                       逐字节检查索引是否完好
   report-search serve  [--public]                           建立索引（如需要）并启动网站
+  index、search、serve 都接受 --backend local|opensearch 和 --opensearch-url 地址（用 OpenSearch 节点代替本地索引）
 导出的链接指向 --base-url（默认 http://localhost:3000，或环境变量 BASE_URL）。
-环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST、AUTH_TOKEN、PUBLIC`;
+环境变量：DATA_DIR（默认 data）、INDEX_DIR（默认 index）、PORT（默认 3000）、HOST、AUTH_TOKEN、PUBLIC、
+          BACKEND（默认 local）、OPENSEARCH_URL（默认 http://127.0.0.1:9200）`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -73,7 +75,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 /** Errors whose message is written for the user (Chinese, with the fix): printed alone, never with a stack. */
-const USER_ERRORS = new Set(['IndexError', 'BuildError', 'QueryError', 'ParamError', 'ServeError']);
+const USER_ERRORS = new Set(['IndexError', 'BuildError', 'QueryError', 'ParamError', 'ServeError', 'OpenSearchUnavailable']);
 
 main(process.argv.slice(2)).then(
   (code) => {

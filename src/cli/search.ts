@@ -4,6 +4,8 @@ import { openEngine } from '../search/open.js';
 import { engineRequest, parseSearchParams, type RawQuery } from '../search/request.js';
 import type { PassageData } from '../types.js';
 import { parseCliArgs } from './args.js';
+import { takeBackendArgs, withOpenSearch } from './backend.js';
+import { openOpenSearchEngine } from '../backends/opensearch/engine.js';
 
 /** A passage for a terminal: marks in reverse video (or 【】 when not a terminal), `…` where it is cut. */
 export function passageToTerminal(p: PassageData, color: boolean): string {
@@ -17,7 +19,8 @@ export function passageToTerminal(p: PassageData, color: boolean): string {
   return out + p.text.slice(pos - p.start) + (p.end < p.length ? '…' : '');
 }
 
-export async function runSearch(argv: string[]): Promise<number> {
+export async function runSearch(args: string[]): Promise<number> {
+  const { argv, backend } = takeBackendArgs(args);
   const { values, positionals } = parseCliArgs(argv, {
     region: { type: 'string', multiple: true },
     year: { type: 'string', multiple: true },
@@ -41,9 +44,16 @@ export async function runSearch(argv: string[]): Promise<number> {
   }
   const state = parseSearchParams(raw);
   const { query, filters, options } = engineRequest(state);
-  const engine = await openEngine((values.index as string | undefined) ?? process.env.INDEX_DIR ?? 'index', { warm: false });
-  const res = await engine.search(query, filters, options);
-  engine.close();
+  const res = await (backend.kind === 'opensearch'
+    ? withOpenSearch(backend.url, async () => (await openOpenSearchEngine({ url: backend.url })).search(query, filters, options))
+    : (async () => {
+        const engine = await openEngine((values.index as string | undefined) ?? process.env.INDEX_DIR ?? 'index', { warm: false });
+        try {
+          return await engine.search(query, filters, options);
+        } finally {
+          engine.close();
+        }
+      })());
   if (values.json) {
     const out = { query: state.q, page: state.page, size: state.size, ...res, warnings: query.parsed.warnings, looserQuery: looserQuery(query.parsed) };
     console.log(JSON.stringify(out, null, 2));

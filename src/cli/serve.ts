@@ -37,7 +37,7 @@ import type { AddressInfo } from 'node:net';
 import { buildIndex } from '../index/builder.js';
 import { staleReason } from '../index/reader.js';
 import { currentGeneration } from '../index/storage.js';
-import type { Engine } from '../search/engine.js';
+import type { Engine, EngineHandle } from '../search/engine.js';
 import { watchIndex } from '../search/open.js';
 import { DEFAULT_BUDGET } from '../search/budget.js';
 import { DEFAULT_MAX_CONCURRENT, DEFAULT_RATE_PER_MINUTE, createHttpServer, type AccessOptions } from '../web/access.js';
@@ -45,6 +45,10 @@ import { createApp } from '../web/app.js';
 import { PUBLIC_URL_SETTING } from '../web/urls.js';
 import { parseCliArgs, UsageError } from './args.js';
 import { interruptSignal } from './build.js';
+import { takeBackendArgs, withOpenSearch, type BackendChoice } from './backend.js';
+import { buildOpenSearchIndex, openSearchStaleReason } from '../backends/opensearch/build.js';
+import { watchOpenSearch } from '../backends/opensearch/engine.js';
+import { openSearchHttp } from '../backends/opensearch/http.js';
 
 /** A configuration or start-up problem; the message (Chinese) says what to change. */
 export class ServeError extends Error {
@@ -159,11 +163,49 @@ function displayUrl(host: string, port: number): string {
 }
 
 /** Resolves once the server has shut down after SIGINT/SIGTERM. */
-export async function runServe(argv: string[]): Promise<void> {
+export async function runServe(args: string[]): Promise<void> {
+  const { argv, backend } = takeBackendArgs(args);
   const config = serveConfig(argv);
-
   // Why the start-up rebuild failed while an older index keeps serving (terminal and /healthz).
-  let rebuildError: string | null = null;
+  const state: RebuildState = { error: null };
+  const handle =
+    backend.kind === 'opensearch'
+      ? await withOpenSearch(backend.url, () => openSearchHandle(config, backend))
+      : await localHandle(config, state);
+  await listen(config, handle, state, backend.kind === 'opensearch' ? `，OpenSearch ${backend.url}` : '');
+}
+
+interface RebuildState {
+  error: string | null;
+}
+
+/**
+ * The OpenSearch backend: build the index of the data folder when the alias is
+ * missing or older than the data, then follow the alias (a rebuild with
+ * `npm run index -- --backend opensearch` is swapped in).
+ */
+async function openSearchHandle(config: ServeConfig, backend: BackendChoice): Promise<EngineHandle & { close(): void }> {
+  const http = openSearchHttp(backend.url);
+  const reason = await openSearchStaleReason(http, config.dataDir);
+  if (reason) {
+    console.log(`${reason}，正在为 ${config.dataDir} 建立 OpenSearch 索引（${backend.url}）…`);
+    const s = await buildOpenSearchIndex({ dataDir: config.dataDir, http, progress: true });
+    console.log(`索引完成：收录 ${s.reports} 篇报告，跳过 ${s.skipped.length} 个文件，用时 ${(s.ms / 1000).toFixed(1)} 秒`);
+  } else {
+    console.log(`OpenSearch 索引是最新的（${backend.url}）`);
+  }
+  return watchOpenSearch({ http }, (e: Engine | Error) => {
+    if (e instanceof Error) console.error(`重新加载索引失败，继续使用原索引：${e.message}`);
+    else console.log(`已加载新索引：${e.info.reports} 篇报告（${e.info.builtAt}）`);
+  });
+}
+
+/**
+ * The local backend: rebuild the index when it is missing or older than the
+ * data (a failed rebuild keeps the previous generation serving, and says why),
+ * then follow the index folder.
+ */
+async function localHandle(config: ServeConfig, state: RebuildState): Promise<EngineHandle & { close(): void }> {
   const reason = await staleReason(config.dataDir, config.indexDir);
   if (reason) {
     console.log(`${reason}，正在为 ${config.dataDir} 建立索引…`);
@@ -174,8 +216,8 @@ export async function runServe(argv: string[]): Promise<void> {
     } catch (err) {
       // A full disk or a data file that cannot be ingested: the previous generation is intact, serve it.
       if ((err as Error)?.name === 'BuildAborted' || !(await currentGeneration(config.indexDir))) throw err;
-      rebuildError = err instanceof Error ? err.message : String(err);
-      console.error(`重建索引失败，继续使用原有索引（可能不是最新的）：${rebuildError}`);
+      state.error = err instanceof Error ? err.message : String(err);
+      console.error(`重建索引失败，继续使用原有索引（可能不是最新的）：${state.error}`);
     } finally {
       interrupt.dispose();
     }
@@ -183,19 +225,22 @@ export async function runServe(argv: string[]): Promise<void> {
     console.log(`索引是最新的（${config.indexDir}）`);
   }
 
-  const handle = await watchIndex(config.indexDir, {
+  return watchIndex(config.indexDir, {
     // `npm run index` in another terminal publishes a new generation; requests move to it atomically
     onReload: (e: Engine | Error) => {
       if (e instanceof Error) console.error(`重新加载索引失败，继续使用原索引：${e.message}`);
       else {
-        rebuildError = null;
+        state.error = null;
         console.log(`已加载新索引：${e.info.reports} 篇报告（${e.info.builtAt}）`);
       }
     },
   }).catch((err: Error) => {
-    throw rebuildError ? new ServeError(`serve：${rebuildError}；原有索引也无法使用：${err.message}`) : err;
+    throw state.error ? new ServeError(`serve：${state.error}；原有索引也无法使用：${err.message}`) : err;
   });
+}
 
+/** Serves the app until SIGINT/SIGTERM. */
+async function listen(config: ServeConfig, handle: EngineHandle & { close(): void }, state: RebuildState, where: string): Promise<void> {
   const access: AccessOptions = {
     token: config.token,
     ratePerMinute: config.ratePerMinute,
@@ -204,7 +249,7 @@ export async function runServe(argv: string[]): Promise<void> {
     budget: config.budget,
     log: config.accessLog ? (line) => console.log(line) : null,
   };
-  const health = () => (rebuildError ? { status: 'degraded', rebuildError } : {});
+  const health = () => (state.error ? { status: 'degraded', rebuildError: state.error } : {});
   const app = createApp({ handle, access, health });
   // citations and exports give out this address instead of the one each browser used
   if (config.publicUrl) app.set(PUBLIC_URL_SETTING, config.publicUrl);
@@ -224,7 +269,7 @@ export async function runServe(argv: string[]): Promise<void> {
     });
   });
   const { port } = server.address() as AddressInfo;
-  console.log(`报告搜索已启动：${displayUrl(config.host, port)}（${handle.current().info.reports} 篇报告，按 Ctrl+C 停止）`);
+  console.log(`报告搜索已启动：${displayUrl(config.host, port)}（${handle.current().info.reports} 篇报告${where}，按 Ctrl+C 停止）`);
   if (!isLoopback(config.host)) {
     console.log(config.token ? '已启用访问口令（AUTH_TOKEN）：浏览器打开后先登录。' : '注意：以 --public 方式对网络公开，任何人都可以检索这个资料库。');
   }

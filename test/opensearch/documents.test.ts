@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normalize, words } from '../../src/analyze/analyzer.js';
-import { joinWords, regionPath, toOpenSearchReport } from '../../src/backends/opensearch/documents.js';
+import { calendarDate, dateNumber, joinWords, regionLevels, regionPath, toOpenSearchReport } from '../../src/backends/opensearch/documents.js';
 import { aliasSwap, INDEX_PREFIX, INDEX_TEMPLATE, indexNameFor } from '../../src/backends/opensearch/template.js';
 import type { Region, ReportDocument } from '../../src/types.js';
 
@@ -24,6 +24,31 @@ describe('regionPath', () => {
 
   it('keeps the delimiter out of a name, so a level cannot be invented', () => {
     expect(regionPath(r('A/B', null, null)).path).toBe('A／B');
+  });
+});
+
+describe('regionLevels and dateNumber: the keys the engine sorts, filters and counts by', () => {
+  it.each([
+    [r('青海省', '西宁市', '湟中区'), ['青海省', '青海省/西宁市', '青海省/西宁市/湟中区']],
+    [r('青海省', null, null), ['青海省', '青海省', '青海省']],
+    [r('上海市', null, '松江区'), ['上海市', '上海市/松江区', '上海市/松江区']],
+    [r('全国', null, null), ['全国', '全国', '全国']],
+    [r(null, null, null), [null, null, null]],
+  ])('%o → %j', (region, levels) => {
+    expect(regionLevels(region)).toEqual(levels);
+  });
+
+  it('reads dates as the local engine does (yyyymmdd, null when absent or unreadable)', () => {
+    expect(dateNumber('2025-04-07')).toBe(20250407);
+    expect(dateNumber(null)).toBeNull();
+    expect(dateNumber('2025年4月')).toBeNull();
+  });
+
+  it('keeps out of the date field what strict_date would refuse (the engine sorts by date_key, as the local one)', () => {
+    expect(calendarDate('2024-02-29')).toBe('2024-02-29');
+    expect(calendarDate('2023-02-29')).toBeNull();
+    expect(calendarDate('2025年4月7日')).toBeNull();
+    expect(calendarDate(null)).toBeNull();
   });
 });
 

@@ -7,6 +7,9 @@
 import { normalize, words } from '../../analyze/analyzer.js';
 import { NATIONAL, type Region, type ReportDocument } from '../../types.js';
 
+/** What the engine shows and returns of a report besides its text: everything of ReportDocument but `text`. */
+export type StoredMeta = Omit<ReportDocument, 'text'>;
+
 export type RegionLevel = 'national' | 'province' | 'city' | 'county';
 
 export interface OpenSearchReport {
@@ -33,6 +36,20 @@ export interface OpenSearchReport {
   type: string | null;
   doc_number: string | null;
   source_url: string | null;
+  /** Position of the report in the archive (path order, as the local index numbers it): the last tie-break of every sort. */
+  seq: number;
+  /** Length of the text (the denominator of rates per 10,000 characters). */
+  chars: number;
+  /** The date as yyyymmdd (`dateKey` of src/search/filters.ts), null without one: sorts and time spans. */
+  date_key: number | null;
+  /** The region's whole path (unsplit): `X/本级` selects exactly the reports of X. */
+  region_full: string | null;
+  /** The region's path cut at depth 1, 2, 3 (shorter paths kept whole): facets and distributions per level. */
+  region_l1: string | null;
+  region_l2: string | null;
+  region_l3: string | null;
+  /** Metadata as ingested (original title, region object, sources, warnings …), stored, not indexed. */
+  meta: StoredMeta;
 }
 
 /**
@@ -64,11 +81,41 @@ export function joinWords(list: string[]): string {
   return list.flatMap((w) => w.split(/\s+/)).filter(Boolean).join(' ');
 }
 
-/** Builds the document for one report. `type` is not part of ReportDocument yet, so the caller passes it. */
-export function toOpenSearchReport(doc: ReportDocument, type: string | null = null): OpenSearchReport {
+/**
+ * yyyymmdd of an ISO date, null when there is none — the same numbers as the
+ * local engine's `dateKey` (a date it cannot read sorts as undated there too).
+ */
+export function dateNumber(date: string | null): number | null {
+  const m = date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
+  return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : null;
+}
+
+/** The date when it is a real calendar date in `strict_date` form, else null (the `date` field would refuse it and fail the bulk). */
+export function calendarDate(date: string | null): string | null {
+  const n = dateNumber(date);
+  if (n === null) return null;
+  const [y, m, d] = [Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100];
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d ? date : null;
+}
+
+/** The region path cut at each depth 1–3, as the local engine's region facet and distributions key it. */
+export function regionLevels(region: Region): [string | null, string | null, string | null] {
+  const segs = [region.province, region.city, region.county].filter((x): x is string => !!x);
+  const at = (d: number) => (segs.length ? segs.slice(0, d).join('/') : null);
+  return [at(1), at(2), at(3)];
+}
+
+/**
+ * Builds the document for one report. `type` (src/search/doctypes.ts) is not part
+ * of ReportDocument, so the caller passes it; `seq` is the report's place in the archive.
+ */
+export function toOpenSearchReport(doc: ReportDocument, type: string | null = null, seq = 0): OpenSearchReport {
   const text = normalize(doc.text);
   const title = normalize(doc.title);
   const { path, level } = regionPath(doc.region);
+  const { text: _text, ...meta } = doc;
+  const [l1, l2, l3] = regionLevels(doc.region);
   return {
     id: doc.id,
     path: doc.path,
@@ -81,10 +128,18 @@ export function toOpenSearchReport(doc: ReportDocument, type: string | null = nu
     region_code: doc.region.code,
     level,
     year: doc.year,
-    date: doc.date,
+    date: calendarDate(doc.date),
     issuer: doc.issuer,
     type,
     doc_number: doc.docNumber,
     source_url: doc.sourceUrl,
+    seq,
+    chars: doc.text.length,
+    date_key: dateNumber(doc.date),
+    region_full: l3,
+    region_l1: l1,
+    region_l2: l2,
+    region_l3: l3,
+    meta,
   };
 }

@@ -1,0 +1,44 @@
+/**
+ * How facet counts become the buckets a response lists — the ordering and the
+ * cut the local engine applies (`LocalEngine.search`), as pure functions over
+ * (value, count) pairs, so another backend that counts with its own machinery
+ * (OpenSearch aggregations) lists exactly the same buckets in the same order.
+ */
+import type { FacetBucket, Level } from '../types.js';
+import { LEVELS } from './filters.js';
+
+/**
+ * Buckets by count (descending), then value in Chinese collation; at most
+ * `limit`, the selected values always kept.
+ *
+ * ### Examples
+ * facetBuckets([['乙', 2], ['甲', 2], ['丙', 5]], [], 2)
+ * // => [{ value: '丙', count: 5 }, { value: '甲', count: 2 }]   (甲 jiǎ before 乙 yǐ)
+ */
+export function facetBuckets(counts: Iterable<[string, number]>, selected: readonly string[] = [], limit = Infinity): FacetBucket[] {
+  const all = [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-Hans-CN'));
+  return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
+}
+
+/** Year buckets, newest first. */
+export function yearBuckets(counts: Iterable<[number, number]>): FacetBucket[] {
+  return [...counts].sort((a, b) => b[0] - a[0]).map(([y, count]) => ({ value: String(y), count }));
+}
+
+/** Level buckets in the order of `LEVELS` (全国, 省级, 市级, 县级). */
+export function levelBuckets(counts: Iterable<[Level, number]>): FacetBucket[] {
+  return [...counts]
+    .sort((a, b) => LEVELS.indexOf(a[0]) - LEVELS.indexOf(b[0]))
+    .map(([value, count]) => ({ value, count }));
+}
+
+/**
+ * The order of a distribution's buckets (`Engine.countBy`): years ascending,
+ * other keys in Chinese collation, 未知 (null) last.
+ */
+export function compareCountKeys(field: 'year' | 'region' | 'issuer'): (a: string | null, b: string | null) => number {
+  const cmp = field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
+  return (a, b) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : cmp(a, b));
+}
