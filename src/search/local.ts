@@ -13,7 +13,6 @@ import type {
   CountBucket,
   CountField,
   DocRecord,
-  FacetBucket,
   Filters,
   HitData,
   IndexInfo,
@@ -33,6 +32,7 @@ import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
 import { bestPassages, highlightParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
+import { compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from './facet-buckets.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
 import { commonAncestor, MAX_DEPTH } from './regions.js';
 import { topK } from './topk.js';
@@ -41,6 +41,11 @@ import { topK } from './topk.js';
 export const ADJACENCY_BONUS = 1.5;
 /** Most buckets of a long facet (issuers) returned; selected values are always kept. */
 export const FACET_LIMIT = 100;
+
+/** Counts by id → (name, count) pairs. */
+function named<K>(counts: Map<number, number>, name: (id: number) => K): Array<[K, number]> {
+  return [...counts].map(([id, count]) => [name(id), count]);
+}
 
 /** Yield to the event loop every so many reports of a long walk (streams, distributions). */
 const YIELD_EVERY = 256;
@@ -155,11 +160,11 @@ export class LocalEngine implements Engine {
     return {
       total: hits.length,
       facets: {
-        region: this.buckets(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id]), filters.regions),
-        year: [...yearCounts.entries()].sort((a, b) => b[0] - a[0]).map(([y, count]) => ({ value: String(y), count })),
-        issuer: this.buckets(issuerCounts, (id) => f.issuers.names[id], filters.issuers ?? [], FACET_LIMIT),
-        type: this.buckets(typeCounts, (id) => f.types.names[id], filters.types ?? []),
-        level: [...levelCounts.entries()].sort((a, b) => a[0] - b[0]).map(([l, count]) => ({ value: LEVELS[l], count })),
+        region: facetBuckets(named(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id])), filters.regions),
+        year: yearBuckets(yearCounts),
+        issuer: facetBuckets(named(issuerCounts, (id) => f.issuers.names[id]), filters.issuers ?? [], FACET_LIMIT),
+        type: facetBuckets(named(typeCounts, (id) => f.types.names[id]), filters.types ?? []),
+        level: levelBuckets(named(levelCounts, (l) => LEVELS[l])),
       },
       hits: pageDocs.map((doc) => this.hit(doc, scores ? scores[doc] : 0, terms)),
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
@@ -233,10 +238,8 @@ export class LocalEngine implements Engine {
       }
     }
     const ordered = <B extends CountBucket>(bs: Iterable<B>, field: CountField): B[] => {
-      // Years ascending (a time line), other keys in Chinese collation; 未知 last.
-      const cmp =
-        field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
-      return [...bs].sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : cmp(a.key, b.key)));
+      const cmp = compareCountKeys(field);
+      return [...bs].sort((a, b) => cmp(a.key, b.key));
     };
     return ordered(buckets.values(), options.field).map(({ subs, ...b }) =>
       subs ? { ...b, sub: ordered(subs.values(), options.then!.field).map(({ subs: _, ...s }) => s) } : b,
@@ -358,14 +361,6 @@ export class LocalEngine implements Engine {
   }
 
   // ---------------------------------------------------------------- facets, ranking, hits
-
-  /** Buckets by count (then name), at most `limit`, selected values always kept. */
-  private buckets(counts: Map<number, number>, name: (id: number) => string, selected: string[], limit = Infinity): FacetBucket[] {
-    const all = [...counts.entries()]
-      .map(([id, count]) => ({ value: name(id), count }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-Hans-CN'));
-    return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
-  }
 
   /**
    * BM25 over the query's jieba words (title boosted), times a bonus where the
