@@ -6,6 +6,24 @@
   var root = document.documentElement;
   root.classList.add('js');
 
+  // ---------------------------------------------------------------- search box
+  // A pasted paragraph is never cut silently: the box counts characters (code points,
+  // as the server does) and says how many are over the limit before the search is sent.
+  var qBox = document.getElementById('q');
+  var qCount = document.getElementById('q-count');
+  if (qBox && qCount) {
+    var max = Number(qBox.getAttribute('data-max')) || 200;
+    var showCount = function () {
+      var n = Array.from(qBox.value.trim()).length;
+      qCount.classList.toggle('over', n > max);
+      qCount.textContent = n > max * 0.75
+        ? '已输入 ' + n + ' / ' + max + ' 个字符' + (n > max ? '，超出 ' + (n - max) + ' 个：请删短后再搜索（长段原文可以拆成几个关键词）' : '')
+        : '';
+    };
+    qBox.addEventListener('input', showCount);
+    showCount();
+  }
+
   // ---------------------------------------------------------------- search page
   // Year checkboxes submit their form as soon as one changes (the 应用 button is for no script).
   var yearForm = document.querySelector('.year-form');
@@ -93,7 +111,10 @@
   var opener = null;
 
   // the same string as paragraphCitation() in src/web/viewmodels.ts
-  var citation = function (i) { return head + '，第 ' + (i + 1) + ' 段。' + address + '#p-' + i; };
+  var citation = function (i) {
+    var page = paragraphs[i] && paragraphs[i].getAttribute('data-page');
+    return head + '，' + (page ? '第 ' + page + ' 页，' : '') + '第 ' + (i + 1) + ' 段。' + address + '#p-' + i;
+  };
 
   var selectBox = function () {
     box.focus({ preventScroll: true });

@@ -38,6 +38,7 @@ export function apiDoc(view: ReportParagraphs) {
     docNumber: r.docNumber,
     sourceUrl: r.sourceUrl,
     sources: r.sources,
-    paragraphs: view.paragraphs.map((p) => ({ anchor: `p-${p.index}`, text: p.text })),
+    // number: 第 N 段 as on the report page (1-based); page: the source page, for paged formats
+    paragraphs: view.paragraphs.map((p) => ({ anchor: `p-${p.index}`, number: p.index + 1, ...(r.pages?.[p.index] ? { page: r.pages[p.index] } : {}), text: p.text })),
   };
 }

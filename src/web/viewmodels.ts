@@ -531,8 +531,8 @@ export function citationHead(r: Pick<ReportParagraphs['report'], 'title' | 'issu
  * paragraphCitation('《湟中区…报告》，湟中区卫生健康局，2024年', 'http://localhost:3000/doc/seeds-002', 10)
  * // => '《湟中区…报告》，湟中区卫生健康局，2024年，第 11 段。http://localhost:3000/doc/seeds-002#p-10'
  */
-export function paragraphCitation(head: string, address: string, index: number): string {
-  return `${head}，第 ${index + 1} 段。${address}#p-${index}`;
+export function paragraphCitation(head: string, address: string, index: number, page: number | null = null): string {
+  return `${head}，${page ? `第 ${page} 页，` : ''}第 ${index + 1} 段。${address}#p-${index}`;
 }
 
 /** 一、… / （二）… / 第三章 … : short numbered lines are section headings in these reports. */
@@ -581,6 +581,9 @@ export function reportPageModel(view: ReportParagraphs, q: string, options: Repo
     paragraphs: view.paragraphs.map((p) => ({
       anchor: anchor(p),
       number: p.index + 1,
+      // paged formats (PDF, OFD, scans): the page a paragraph starts on, and a mark where a new page begins
+      page: r.pages?.[p.index] ?? null,
+      newPage: r.pages !== undefined && r.pages[p.index] !== undefined && (p.index === 0 || r.pages[p.index] !== r.pages[p.index - 1]),
       html: highlightHtml(p.text, p.ranges),
       matches: p.matches,
       permalink: paragraphPermalink(r.id, anchor(p)),

@@ -104,6 +104,18 @@ describe('search page filters', () => {
     expect(self.total).toBe(json.facets.region.find((b) => b.value === '青海省/本级')!.count);
   });
 
+  it('an over-long paste is kept whole in the box, refused with the reason beside it and a character count', async () => {
+    const q = '法'.repeat(250);
+    const res = await page(`/?${qs([['q', q]])}`);
+    expect(res.status).toBe(400);
+    expect(res.$('input#q').val()).toBe(q); // never cut to 200 (no maxlength)
+    expect(res.$('input#q').attr('maxlength')).toBeUndefined();
+    expect(res.$('.q-count.over').text()).toContain('已输入 250 / 200 个字符，超出 50 个');
+    expect(res.$('.message').text()).toContain('查询过长');
+    const ok = await page(`/?${qs([['q', '法治']])}`);
+    expect(ok.$('.q-count').text()).toBe('');
+  });
+
   it('an unknown region is a 400 naming the nearest regions the archive has', async () => {
     const res = await getJson<{ error: string }>(srv.base, `/api/search?${qs([['region', '青海']])}`);
     expect(res.status).toBe(400);

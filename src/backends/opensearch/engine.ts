@@ -350,35 +350,54 @@ export class OpenSearchEngine implements Engine {
   }
 
   async countBy(query: SearchQuery, filters: Filters, options: CountOptions): Promise<CountBucket[]> {
-    const depth = Math.trunc(Math.min(MAX_DEPTH, Math.max(1, options.depth ?? 1)));
-    const field = options.field === 'region' ? `region_l${depth}` : options.field;
+    const fieldOf = (f: CountOptions['field'], d?: number) =>
+      f === 'region' ? `region_l${Math.trunc(Math.min(MAX_DEPTH, Math.max(1, d ?? 1)))}` : f;
+    const field = fieldOf(options.field, options.depth);
+    const sub = options.then ? fieldOf(options.then.field, options.then.depth) : null;
     this.validator.validate(filters);
     const all = this.filterClauses(filters);
-    // Denominators: reports and characters per bucket, over every report passing the filters.
-    const res = await this.searchRaw({
-      size: 0,
-      query: and(all),
-      aggs: {
-        b: { terms: { field, size: MAX_BUCKETS }, aggs: { chars: { sum: { field: 'chars' } } } },
-        none: { missing: { field }, aggs: { chars: { sum: { field: 'chars' } } } },
-      },
-    });
-    const buckets = new Map<string | null, CountBucket>();
-    const add = (key: string | null, reports: number, chars: number) =>
-      buckets.set(key, { key, reports, matchingReports: 0, occurrences: 0, chars: Math.round(chars) });
-    for (const b of res.aggregations.b.buckets) add(String(b.key), b.doc_count, b.chars.value);
-    if (res.aggregations.none.doc_count > 0) add(null, res.aggregations.none.doc_count, res.aggregations.none.chars.value);
+    // Denominators: reports and characters per bucket (and, with `then`, per sub-bucket), over every report passing the filters.
+    const level = (f: string) => {
+      const inner = sub && f === field ? { s: { terms: { field: sub, size: MAX_BUCKETS }, aggs: { chars: { sum: { field: 'chars' } } } }, snone: { missing: { field: sub }, aggs: { chars: { sum: { field: 'chars' } } } } } : {};
+      return {
+        b: { terms: { field: f, size: MAX_BUCKETS }, aggs: { chars: { sum: { field: 'chars' } }, ...inner } },
+        none: { missing: { field: f }, aggs: { chars: { sum: { field: 'chars' } }, ...inner } },
+      };
+    };
+    const res = await this.searchRaw({ size: 0, query: and(all), aggs: level(field) });
+    type Acc = CountBucket & { subs?: Map<string | null, CountBucket> };
+    const buckets = new Map<string | null, Acc>();
+    const bucketOf = (key: string | null, count: number, chars: number): Acc => ({ key, reports: count, matchingReports: 0, occurrences: 0, chars: Math.round(chars) });
+    const fill = (key: string | null, agg: any) => {
+      const b = bucketOf(key, agg.doc_count, agg.chars.value);
+      if (sub) {
+        b.subs = new Map();
+        for (const x of agg.s.buckets) b.subs.set(String(x.key), bucketOf(String(x.key), x.doc_count, x.chars.value));
+        if (agg.snone.doc_count > 0) b.subs.set(null, bucketOf(null, agg.snone.doc_count, agg.snone.chars.value));
+      }
+      buckets.set(key, b);
+    };
+    for (const b of res.aggregations.b.buckets) fill(String(b.key), b);
+    if (res.aggregations.none.doc_count > 0) fill(null, res.aggregations.none);
     // Numerators: the matching reports' occurrences, counted on their texts.
     const terms = queryMatcher(query);
-    for await (const d of this.matching(query, filters, ['original', field])) {
-      const v = (d as any)[field];
-      const key = v === null || v === undefined ? null : String(v);
-      const b = buckets.get(key)!;
-      b.matchingReports++;
-      b.occurrences += terms.occurrences(normalize(d.original)).length;
+    const keyOf = (d: any, f: string) => {
+      const v = d[f];
+      return v === null || v === undefined ? null : String(v);
+    };
+    for await (const d of this.matching(query, filters, sub ? ['original', field, sub] : ['original', field])) {
+      const n = terms.occurrences(normalize(d.original)).length;
+      const b = buckets.get(keyOf(d, field))!;
+      for (const x of sub ? [b, b.subs!.get(keyOf(d, sub))!] : [b]) {
+        x.matchingReports++;
+        x.occurrences += n;
+      }
     }
     const cmp = compareCountKeys(options.field);
-    return [...buckets.values()].sort((x, y) => cmp(x.key, y.key));
+    const subCmp = options.then ? compareCountKeys(options.then.field) : cmp;
+    return [...buckets.values()]
+      .sort((x, y) => cmp(x.key, y.key))
+      .map(({ subs, ...b }) => (subs ? { ...b, sub: [...subs.values()].sort((x, y) => subCmp(x.key, y.key)) } : b));
   }
 
   async report(id: string): Promise<ReportDocument | null> {
