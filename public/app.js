@@ -113,7 +113,10 @@
   // the same string as paragraphCitation() in src/web/viewmodels.ts
   var citation = function (i) {
     var page = paragraphs[i] && paragraphs[i].getAttribute('data-page');
-    return head + '，' + (page ? '第 ' + page + ' 页，' : '') + '第 ' + (i + 1) + ' 段。' + address + '#p-' + i;
+    // a long report is read in slices: the address opens the one that holds paragraph i
+    var slice = Number(text.getAttribute('data-slice')) || 0;
+    var from = slice && i >= slice ? '?from=' + Math.floor(i / slice) * slice : '';
+    return head + '，' + (page ? '第 ' + page + ' 页，' : '') + '第 ' + (i + 1) + ' 段。' + address + from + '#p-' + i;
   };
 
   var selectBox = function () {

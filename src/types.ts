@@ -310,11 +310,21 @@ export interface ParagraphData {
   matches: number;
 }
 
+/** A slice of a report's paragraphs: numbers `[from, from + count)`, 0-based. */
+export interface ParagraphRange {
+  from: number;
+  count: number;
+}
+
 export interface ReportParagraphs {
   report: ReportDocument;
+  /** The paragraphs asked for (all, without a range), each with its own number. */
   paragraphs: ParagraphData[];
   /** Occurrences in the whole text (0 without a query). */
   matchCount: number;
+  /** Number of the first paragraph given, and how many the report has. */
+  from: number;
+  totalParagraphs: number;
 }
 
 // ---------------------------------------------------------------- JSON API (built by src/web)

@@ -21,6 +21,7 @@ import type {
   IndexInfo,
   Occurrence,
   OccurrencePage,
+  ParagraphRange,
   ReportParagraphs,
   SearchOptions,
   SearchQuery,
@@ -56,8 +57,12 @@ export interface Engine {
   countBy(query: SearchQuery, filters: Filters, options: CountOptions): Promise<CountBucket[]>;
   /** A report's metadata and text, or null when the id is unknown. */
   report(id: string): Promise<ReportDocument | null>;
-  /** A report split into paragraphs, with the query's matches as ranges (none without a query). */
-  paragraphs(id: string, query: SearchQuery | null): Promise<ReportParagraphs | null>;
+  /**
+   * A report split into paragraphs, with the query's matches as ranges (none without
+   * a query): all of them, or the slice `range` (a very long report is shown a slice
+   * at a time); `matchCount` always counts the whole text.
+   */
+  paragraphs(id: string, query: SearchQuery | null, range?: ParagraphRange): Promise<ReportParagraphs | null>;
   /** Releases open files; the snapshot must not be used afterwards. */
   close(): void;
 }

@@ -18,6 +18,7 @@ import type {
   IndexInfo,
   Occurrence,
   OccurrencePage,
+  ParagraphRange,
   ParsedQuery,
   ReportParagraphs,
   SearchOptions,
@@ -30,7 +31,7 @@ import type { CountOptions, Engine } from './engine.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
-import { bestPassages, highlightParagraphs, splitParagraphs } from './passages.js';
+import { bestPassages, reportParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
 import { compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from './facet-buckets.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
@@ -270,12 +271,11 @@ export class LocalEngine implements Engine {
     return { ...meta, text: this.index.texts.read(doc).text };
   }
 
-  async paragraphs(id: string, query: SearchQuery | null): Promise<ReportParagraphs | null> {
+  async paragraphs(id: string, query: SearchQuery | null, range?: ParagraphRange): Promise<ReportParagraphs | null> {
     const doc = this.byId.get(id);
     if (doc === undefined) return null;
     const report = (await this.report(id))!;
-    const paragraphs = highlightParagraphs(report.text, this.index.texts.read(doc).norm, query ? queryMatcher(query) : []);
-    return { report, paragraphs, matchCount: paragraphs.reduce((n, p) => n + p.matches, 0) };
+    return reportParagraphs(report, this.index.texts.read(doc).norm, query ? queryMatcher(query) : [], range);
   }
 
   /** Releases the snapshot's open files (after the server has swapped in a newer one). */

@@ -18,7 +18,7 @@
  *   result already shows) while the body holds a match; a match only there gives the lead
  *   passage, as no match does.
  */
-import type { ParagraphData, PassageData, Range } from '../types.js';
+import type { ParagraphData, ParagraphRange, PassageData, Range, ReportDocument, ReportParagraphs } from '../types.js';
 import { splitsPair } from './highlight.js';
 import { termsMatcher, type QueryMatcher } from './occurrences.js';
 
@@ -342,14 +342,28 @@ export function passageSpans(
  * (offsets into the paragraph), and its match count (same counting as
  * `countMatches`). One pass over the text per term, whatever the number of paragraphs.
  */
-export function highlightParagraphs(text: string, normText: string, terms: MatchSource): ParagraphData[] {
-  const matcher = asMatcher(terms);
+export function highlightParagraphs(text: string, normText: string, terms: MatchSource, range?: ParagraphRange): ParagraphData[] {
+  return paragraphView(text, normText, asMatcher(terms), range).paragraphs;
+}
+
+/**
+ * The paragraphs `[from, from + count)` of a report (all without a range), marked,
+ * and the occurrences in the whole text. Paragraphs outside the range are only
+ * stepped over: a very long report is shown a slice at a time, never turned into
+ * one page of HTML.
+ */
+function paragraphView(text: string, normText: string, matcher: QueryMatcher, range?: ParagraphRange): { paragraphs: ParagraphData[]; total: number; matchCount: number } {
   const ranges = matcher.ranges(normText);
   const occ = matcher.occurrences(normText);
+  const from = range?.from ?? 0;
+  const to = range ? from + range.count : Infinity;
   const out: ParagraphData[] = [];
   let ri = 0;
   let oi = 0;
+  let total = 0;
   for (const p of splitParagraphs(text)) {
+    total++;
+    if (p.index < from || p.index >= to) continue;
     while (ri < ranges.length && ranges[ri][1] <= p.start) ri++;
     const marks: Range[] = [];
     for (let rj = ri; rj < ranges.length && ranges[rj][0] < p.end; rj++) {
@@ -360,5 +374,11 @@ export function highlightParagraphs(text: string, normText: string, terms: Match
     for (; oi < occ.length && occ[oi].start < p.end; oi++) if (occ[oi].end <= p.end) matches++;
     out.push({ index: p.index, text: text.slice(p.start, p.end), ranges: marks, matches });
   }
-  return out;
+  return { paragraphs: out, total, matchCount: occ.length };
+}
+
+/** A report as the engine API gives it (`Engine.paragraphs`), from its text, for any backend. */
+export function reportParagraphs(report: ReportDocument, normText: string, terms: MatchSource, range?: ParagraphRange): ReportParagraphs {
+  const { paragraphs, total, matchCount } = paragraphView(report.text, normText, asMatcher(terms), range);
+  return { report, paragraphs, matchCount, from: range?.from ?? 0, totalParagraphs: total };
 }

@@ -217,9 +217,20 @@ export function defaultSort(q: string): SortOrder {
   return q.trim() ? 'relevance' : 'date-desc';
 }
 
-/** The `?q=` (and `match`) of a report link: a plain string, or '' (no highlighting). */
-export function parseDocParams(query: RawQuery): { q: string; match: MatchMode } {
-  return { q: (single(query, 'q') ?? '').trim(), match: single(query, 'match') === 'fuzzy' ? 'fuzzy' : 'exact' };
+/** The most paragraphs one report request returns (page or API). */
+export const MAX_PARAGRAPHS = 1000;
+
+/**
+ * The `?q=` (and `match`) of a report link: a plain string, or '' (no highlighting);
+ * `from` and `count`, the slice of paragraphs asked for (a long report is read a slice at a time).
+ */
+export function parseDocParams(query: RawQuery): { q: string; match: MatchMode; from: number; count: number | null } {
+  return {
+    q: (single(query, 'q') ?? '').trim(),
+    match: single(query, 'match') === 'fuzzy' ? 'fuzzy' : 'exact',
+    from: integer(single(query, 'from'), 'from', 0, 10_000_000, 0),
+    count: single(query, 'count') === undefined ? null : integer(single(query, 'count'), 'count', 1, MAX_PARAGRAPHS, MAX_PARAGRAPHS),
+  };
 }
 
 /** What the engine takes for a request: the query parsed once, the filters, the paging. */

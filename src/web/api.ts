@@ -39,6 +39,9 @@ export function apiDoc(view: ReportParagraphs) {
     sourceUrl: r.sourceUrl,
     sources: r.sources,
     // number: 第 N 段 as on the report page (1-based); page: the source page, for paged formats
+    // a slice of at most MAX_PARAGRAPHS (from, count); totalParagraphs tells whether more follow
+    from: view.from,
+    totalParagraphs: view.totalParagraphs,
     paragraphs: view.paragraphs.map((p) => ({ anchor: `p-${p.index}`, number: p.index + 1, ...(r.pages?.[p.index] ? { page: r.pages[p.index] } : {}), text: p.text })),
   };
 }

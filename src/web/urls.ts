@@ -78,15 +78,26 @@ export function backUrl(q: string, back: unknown): string {
   return plainSearchUrl(q);
 }
 
+/** Paragraphs a report page shows at once: a longer report is read a slice at a time (`?from=N`). */
+export const REPORT_SLICE = 300;
+
+/** The first paragraph (0-based) of the slice that holds paragraph `n`. */
+export function sliceStart(n: number): number {
+  return Math.floor(n / REPORT_SLICE) * REPORT_SLICE;
+}
+
 /**
  * A report, carrying the query (and its match mode) so its matches are
- * highlighted as the list found them; `anchor` is `p-N`; `back` from `backState`.
+ * highlighted as the list found them; `anchor` is `p-N` (in a long report, the
+ * link opens the slice that holds it); `back` from `backState`.
  */
 export function docUrl(id: string, q = '', anchor?: string, back = '', match: MatchMode = 'exact'): string {
   const path = `/doc/${encodeURIComponent(id)}`;
   const p = new URLSearchParams();
   if (q) p.set('q', q);
   if (q && match !== 'exact') p.set('match', match);
+  const n = anchor ? Number(anchor.slice(2)) : 0;
+  if (n >= REPORT_SLICE) p.set('from', String(sliceStart(n)));
   if (back) p.set('back', back);
   const query = p.size ? `?${p}` : '';
   return `${path}${query}${anchor ? `#${anchor}` : ''}`;

@@ -4,10 +4,10 @@
  * what to suggest when nothing matched) is decided here, in pure functions, so
  * templates only loop and print.
  */
-import type { FacetBucket, FieldOrigin, MetaField, Region, ReportParagraphs, SearchResponse, SortOrder } from '../types.js';
+import type { FacetBucket, FieldOrigin, MatchMode, MetaField, Region, ReportParagraphs, SearchResponse, SortOrder } from '../types.js';
 import { highlightHtml } from './html.js';
 import { DEFAULT_SIZE, defaultSort, MAX_PAGE, type SearchRequest } from '../search/request.js';
-import { backState, backUrl, docUrl, paragraphPermalink, searchFields, searchUrl } from './urls.js';
+import { backState, backUrl, docUrl, paragraphPermalink, REPORT_SLICE, searchFields, searchUrl } from './urls.js';
 
 export interface Link {
   label: string;
@@ -505,6 +505,8 @@ export interface ReportPageModel {
   citeHead: string;
   /** The whole report's citation: head and address. */
   citation: string;
+  /** A long report: the paragraphs shown (1-based, inclusive), how many there are, and the slices before and after. */
+  slice: { size: number; first: number; last: number; total: number; prev: string | null; next: string | null } | null;
 }
 
 export interface ReportPageOptions {
@@ -512,6 +514,8 @@ export interface ReportPageOptions {
   back?: unknown;
   /** Scheme and host for addresses given out (`publicOrigin(req)`); default none (paths only). */
   origin?: string;
+  /** The match mode the marks were found with (kept by the slice links). */
+  match?: MatchMode;
 }
 
 /**
@@ -597,5 +601,25 @@ export function reportPageModel(view: ReportParagraphs, q: string, options: Repo
     address,
     citeHead: head,
     citation: `${head}。${address}`,
+    slice: sliceLinks(view, q, back, options.match ?? 'exact'),
+  };
+}
+
+/**
+ * A long report is read a slice at a time: which paragraphs this page shows, and
+ * links to the slices before and after it (null when the report fits on one page).
+ */
+function sliceLinks(view: ReportParagraphs, q: string, back: string, match: MatchMode): ReportPageModel['slice'] {
+  if (view.from === 0 && view.paragraphs.length >= view.totalParagraphs) return null;
+  const first = view.from;
+  const last = view.from + view.paragraphs.length; // exclusive
+  const at = (n: number) => docUrl(view.report.id, q, `p-${n}`, back, match);
+  return {
+    size: REPORT_SLICE,
+    first: first + 1,
+    last,
+    total: view.totalParagraphs,
+    prev: first > 0 ? at(Math.max(0, first - REPORT_SLICE)) : null,
+    next: last < view.totalParagraphs ? at(last) : null,
   };
 }

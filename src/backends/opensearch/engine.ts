@@ -36,7 +36,7 @@ import { FilterIndex, SELF, UNKNOWN_REGION } from '../../search/filters.js';
 import { fuzzyContains, fuzzyKey, fuzzyOccurrences, fuzzyView, type FuzzyView } from '../../search/fuzzy.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from '../../search/limits.js';
 import { queryMatcher, type QueryMatcher } from '../../search/occurrences.js';
-import { bestPassages, highlightParagraphs, splitParagraphs } from '../../search/passages.js';
+import { bestPassages, reportParagraphs, splitParagraphs } from '../../search/passages.js';
 import { nearHolds, termOccurrences as exactOccurrences } from '../../search/proximity.js';
 import { commonAncestor, MAX_DEPTH } from '../../search/regions.js';
 import type {
@@ -49,6 +49,7 @@ import type {
   MatchMode,
   Occurrence,
   OccurrencePage,
+  ParagraphRange,
   QueryNode,
   ReportDocument,
   ReportParagraphs,
@@ -406,11 +407,10 @@ export class OpenSearchEngine implements Engine {
     return h ? { ...h._source.meta, text: h._source.original } : null;
   }
 
-  async paragraphs(id: string, query: SearchQuery | null): Promise<ReportParagraphs | null> {
+  async paragraphs(id: string, query: SearchQuery | null, range?: ParagraphRange): Promise<ReportParagraphs | null> {
     const report = await this.report(id);
     if (!report) return null;
-    const paragraphs = highlightParagraphs(report.text, normalize(report.text), query ? queryMatcher(query) : []);
-    return { report, paragraphs, matchCount: paragraphs.reduce((n, p) => n + p.matches, 0) };
+    return reportParagraphs(report, normalize(report.text), query ? queryMatcher(query) : [], range);
   }
 
   /** Nothing to release: requests are independent HTTP calls. */
