@@ -28,6 +28,7 @@ import type {
   ReportDocument,
 } from '../types.js';
 import type { CountOptions, Engine } from './engine.js';
+import { QueryBudget } from './budget.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
@@ -157,6 +158,13 @@ export class LocalEngine implements Engine {
     const scores = this.rank(parsed, hits, sort);
     const pageDocs = this.topHits(hits, scores, sort, page * size).slice((page - 1) * size, page * size);
     const terms = queryMatcher(query);
+    // Passages read and mark each hit's text: between hits, let other requests run (and keep the deadline).
+    const budget = QueryBudget.current();
+    const hitData: HitData[] = [];
+    for (const doc of pageDocs) {
+      hitData.push(this.hit(doc, scores ? scores[doc] : 0, terms));
+      await budget?.pause();
+    }
     const self = depth ? `${ancestor.join('/')}/${SELF}` : UNKNOWN_REGION;
     return {
       total: hits.length,
@@ -167,7 +175,7 @@ export class LocalEngine implements Engine {
         type: facetBuckets(named(typeCounts, (id) => f.types.names[id]), filters.types ?? []),
         level: levelBuckets(named(levelCounts, (l) => LEVELS[l])),
       },
-      hits: pageDocs.map((doc) => this.hit(doc, scores ? scores[doc] : 0, terms)),
+      hits: hitData,
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
   }
@@ -176,7 +184,7 @@ export class LocalEngine implements Engine {
     checkPage(paging, MAX_OCCURRENCE_PAGE_SIZE, MAX_OCCURRENCE_PAGE);
     const terms = queryMatcher(query);
     const docs = this.filtered(query, filters);
-    const counts = this.occurrenceCounts(docs, terms);
+    const counts = await this.occurrenceCounts(docs, terms);
     let total = 0;
     for (let i = 0; i < counts.length; i++) total += counts[i];
     const from = (paging.page - 1) * paging.size;
@@ -211,7 +219,7 @@ export class LocalEngine implements Engine {
     const subKeyOf = options.then ? this.countKey(options.then.field, options.then.depth) : null;
     const inFilters = this.filterSet(filters);
     const matching = this.filtered(query, filters);
-    const counts = this.occurrenceCounts(matching, queryMatcher(query));
+    const counts = await this.occurrenceCounts(matching, queryMatcher(query));
     type Acc = CountBucket & { subs?: Map<string | null, Acc> };
     const buckets = new Map<string | null, Acc>();
     const get = (map: Map<string | null, Acc>, key: string | null) => {
@@ -316,7 +324,7 @@ export class LocalEngine implements Engine {
    * bigram positions where they can tell (exact terms of two or more
    * characters), from the text otherwise (fuzzy, proximity, single characters).
    */
-  private occurrenceCounts(docs: Uint32Array, matcher: QueryMatcher): Uint32Array {
+  private async occurrenceCounts(docs: Uint32Array, matcher: QueryMatcher): Promise<Uint32Array> {
     const counts = new Uint32Array(docs.length);
     const edgeSurrogate = (t: string) => {
       const c0 = t.charCodeAt(0);
@@ -324,7 +332,11 @@ export class LocalEngine implements Engine {
       return (c0 >= 0xdc00 && c0 <= 0xdfff) || (cz >= 0xd800 && cz <= 0xdbff);
     };
     if (matcher.needsText || matcher.terms.some(edgeSurrogate)) {
-      for (let i = 0; i < docs.length; i++) counts[i] = matcher.occurrences(this.index.texts.read(docs[i]).norm).length;
+      const budget = QueryBudget.current();
+      for (let i = 0; i < docs.length; i++) {
+        counts[i] = matcher.occurrences(this.index.texts.read(docs[i]).norm).length;
+        await budget?.pause();
+      }
       return counts;
     }
     const at = new Map<number, number>();
