@@ -1,0 +1,69 @@
+/**
+ * The step every question shares: an asked stream against the candidate
+ * paragraphs its fingerprints seed → aligned passages, boilerplate-only ones dropped.
+ */
+import { chainRuns, extendSeeds, type StreamPassage } from './align.js';
+import type { ReuseIndex, SeedMap, ReuseDocMeta } from './reuseindex.js';
+import type { CharStream } from './shingles.js';
+
+/** Passages of the asked stream shared with one candidate paragraph. */
+export interface CandidateMatch {
+  /** Global paragraph number of the candidate. */
+  g: number;
+  doc: number;
+  stream: CharStream;
+  passages: Array<StreamPassage & { boilerplate: number }>;
+}
+
+/** Candidates with the most seeds first, at most `limit`. */
+export function rankCandidates(seeds: SeedMap, limit: number): number[] {
+  const gs = [...seeds.keys()];
+  if (gs.length <= limit) return gs;
+  return gs.sort((x, y) => seeds.get(y)!.length - seeds.get(x)!.length || x - y).slice(0, limit);
+}
+
+/**
+ * Aligns the asked stream with each candidate. A passage is kept when it
+ * shares at least `minSharedChars`, of which at least half are not covered
+ * by boilerplate fingerprints; `boilerplate` is the covered share (0..1).
+ */
+export function alignCandidates(
+  index: ReuseIndex,
+  asked: CharStream,
+  seeds: SeedMap,
+  candidates: number[],
+): CandidateMatch[] {
+  const o = index.options;
+  const out: CandidateMatch[] = [];
+  if (candidates.length === 0) return out;
+  const bp = index.boilerplatePrefix(asked.codes);
+  for (const g of candidates) {
+    const stream = index.paragraphStream(g);
+    const runs = extendSeeds(asked.codes, stream.codes, seeds.get(g)!, o.shingleSize);
+    if (runs.length === 0) continue;
+    const passages: CandidateMatch['passages'] = [];
+    for (const p of chainRuns(runs, o.maxGap, o.minSharedChars)) {
+      const covered = Math.min(p.matched, bp[p.a[1]] - bp[p.a[0]]);
+      if (p.matched - covered < o.minSharedChars / 2) continue;
+      passages.push({ ...p, boilerplate: covered / p.matched });
+    }
+    if (passages.length > 0) out.push({ g, doc: index.paraDoc[g], stream, passages });
+  }
+  return out;
+}
+
+/**
+ * Orders reports in time: by year, then date; unknown years last. 0 when the
+ * archive cannot tell which came first (same year and a date missing, or the same date).
+ */
+export function compareTime(a: Pick<ReuseDocMeta, 'year' | 'date'>, b: Pick<ReuseDocMeta, 'year' | 'date'>): number {
+  const ya = a.year ?? Number.POSITIVE_INFINITY;
+  const yb = b.year ?? Number.POSITIVE_INFINITY;
+  if (ya !== yb) return ya < yb ? -1 : 1;
+  if (a.year === null || !a.date || !b.date || a.date === b.date) return 0;
+  return a.date < b.date ? -1 : 1;
+}
+
+export function anchorOf(para: number): string {
+  return `p-${para}`;
+}
