@@ -18,6 +18,6 @@ export {
   type ReportFingerprints,
 } from './reuseindex.js';
 export { compareTime } from './core.js';
-export { similarPassages, type SimilarHit, type SimilarResult } from './similar.js';
+export { similarPassages, type SimilarHit, type SimilarResult, type Origin } from './similar.js';
 export { checkDraft, type DraftCheck, type DraftSpan, type DraftSource } from './draft.js';
 export { reusePairs, pairsForReport, type ReusePair, type PassageSide } from './pairs.js';

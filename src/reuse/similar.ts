@@ -2,7 +2,8 @@
  * Similar passages per paragraph (ctext.org's parallel passages): for one
  * paragraph of a report, the paragraphs of other reports sharing wording with
  * it, other regions first, with the shared spans on both sides and the
- * earliest known occurrence marked.
+ * earliest known occurrence of each shared part marked (a paragraph can hold
+ * passages from different origins).
  */
 import { alignCandidates, anchorOf, compareTime, rankCandidates } from './core.js';
 import type { ReuseIndex } from './reuseindex.js';
@@ -25,16 +26,28 @@ export interface SimilarHit {
   sourceSpans: Array<[number, number]>;
   /** Share of the shared wording that is boilerplate, 0..1. */
   boilerplate: number;
-  /** True on the hit(s) with the earliest year/date, when earlier than the asked report. */
+  /** True when this hit is the earliest known occurrence of some part of the asked paragraph (earlier than the asked report). */
   earliest: boolean;
+}
+
+/** The earliest known occurrence of one part of the asked paragraph. */
+export interface Origin {
+  /** `[start, end)` in the asked paragraph: overlapping shared passages, merged. */
+  start: number;
+  end: number;
+  /** The earliest report with this wording (the asked one when none is earlier; ties keep the asked one). */
+  id: string;
+  anchor: string;
+  year: number | null;
+  date: string | null;
 }
 
 export interface SimilarResult {
   id: string;
   anchor: string;
   hits: SimilarHit[];
-  /** The earliest known occurrence among the asked paragraph and its hits (the asked one on a tie). */
-  earliest: { id: string; anchor: string; year: number | null; date: string | null };
+  /** Per shared part of the asked paragraph, where it is first found, in paragraph order. */
+  origins: Origin[];
 }
 
 /**
@@ -42,7 +55,7 @@ export interface SimilarResult {
  *
  * ### Examples
  * similarPassages(index, 'sichuan-2023', 4)
- * // => { id: 'sichuan-2023', anchor: 'p-4', earliest: { id: 'hubei-2021', anchor: 'p-9', … },
+ * // => { id: 'sichuan-2023', anchor: 'p-4', origins: [{ start: 12, end: 61, id: 'hubei-2021', anchor: 'p-9', year: 2021, … }],
  * //      hits: [{ id: 'hubei-2021', anchor: 'p-9', region: '湖北省', year: 2021, score: 0.62,
  * //               spans: [[0, 48]], sourceSpans: [[12, 61]], earliest: true, … }] }
  */
@@ -57,7 +70,8 @@ export function similarPassages(index: ReuseIndex, id: string, para: number): Si
   const seeds = index.seeds(fp, (x) => x !== d);
   const matches = alignCandidates(index, asked, seeds, rankCandidates(seeds, o.maxCandidates));
   const me = index.docs[d];
-  const hits: SimilarHit[] = matches.map((m) => {
+  const parts: Array<{ hit: number; start: number; end: number }> = [];
+  const hits: SimilarHit[] = matches.map((m, i) => {
     const meta = index.docs[m.doc];
     const runs = m.passages.flatMap((p) => p.runs);
     let shared = 0;
@@ -65,6 +79,8 @@ export function similarPassages(index: ReuseIndex, id: string, para: number): Si
     for (const p of m.passages) {
       shared += p.matched;
       bp += p.boilerplate * p.matched;
+      const [start, end] = toTextSpan(asked, p.a[0], p.a[1]);
+      parts.push({ hit: i, start, end });
     }
     return {
       id: meta.id,
@@ -80,6 +96,27 @@ export function similarPassages(index: ReuseIndex, id: string, para: number): Si
       earliest: false,
     };
   });
+  // Origins: overlapping passages in the asked paragraph form one part; its earliest report wins.
+  parts.sort((x, y) => x.start - y.start);
+  const origins: Origin[] = [];
+  for (let i = 0; i < parts.length; ) {
+    let end = parts[i].end;
+    let j = i + 1;
+    while (j < parts.length && parts[j].start < end) end = Math.max(end, parts[j++].end);
+    let best: Omit<Origin, 'start' | 'end'> = { id, anchor: anchorOf(para), year: me.year, date: me.date };
+    let bestHits: number[] = [];
+    for (let t = i; t < j; t++) {
+      const h = hits[parts[t].hit];
+      const c = compareTime(h, best);
+      if (c < 0) {
+        best = { id: h.id, anchor: h.anchor, year: h.year, date: h.date };
+        bestHits = [parts[t].hit];
+      } else if (c === 0 && bestHits.length > 0) bestHits.push(parts[t].hit);
+    }
+    for (const b of bestHits) hits[b].earliest = true;
+    origins.push({ start: parts[i].start, end, ...best });
+    i = j;
+  }
   hits.sort(
     (x, y) =>
       Number(x.region === me.region) - Number(y.region === me.region) ||
@@ -87,8 +124,5 @@ export function similarPassages(index: ReuseIndex, id: string, para: number): Si
       compareTime(x, y) ||
       (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
   );
-  let earliest: SimilarResult['earliest'] = { id, anchor: anchorOf(para), year: me.year, date: me.date };
-  for (const h of hits) if (compareTime(h, earliest) < 0) earliest = { id: h.id, anchor: h.anchor, year: h.year, date: h.date };
-  if (earliest.id !== id) for (const h of hits) h.earliest = compareTime(h, earliest) === 0;
-  return { id, anchor: anchorOf(para), hits, earliest };
+  return { id, anchor: anchorOf(para), hits, origins };
 }
