@@ -6,8 +6,10 @@
  * collision costs one comparison and is dropped). Runs are then chained in
  * order on both sides across small gaps — a replaced character (gap 1 | 1),
  * a changed word (2 | 3), a dropped sentence (30 | 0) — by a small dynamic
- * programme that scores a chain as its matched characters minus half of each
- * gap, so two far-apart coincidences are not glued into one passage. This is
+ * programme scoring a chain as its shared characters minus, per gap, 3 plus
+ * 0.5 per replaced and 0.1 per one-sided character (an affine gap cost, as in
+ * Smith–Waterman). A passage counts when its score reaches the minimum shared
+ * length, so two short coincidences with unrelated text between them do not. This is
  * linear in the passage length, unlike Smith–Waterman's product of lengths,
  * and its spans are exact: every character counted as shared is shared.
  */
@@ -22,6 +24,8 @@ export interface Run {
 
 /** A chain of runs: one aligned passage, in stream coordinates. */
 export interface StreamPassage {
+  /** Alignment score: matched minus the gap costs. */
+  score: number;
   /** `[start, end)` in stream a, from the first run's start to the last run's end. */
   a: [number, number];
   b: [number, number];
@@ -38,6 +42,8 @@ export interface StreamPassage {
  */
 const SUB_COST = 0.5;
 const INDEL_COST = 0.1;
+/** Fixed cost of each gap, so a passage glued from short coincidences scores below the minimum. */
+const GAP_OPEN = 3;
 
 /**
  * Maximal exact runs through the seeds (flat pairs `[a0, b0, a1, b1, …]`),
@@ -69,9 +75,9 @@ export function extendSeeds(a: Uint16Array, b: Uint16Array, seeds: ArrayLike<num
 /**
  * Runs chained into passages: in order on both sides, gaps ≤ `maxGap` on each
  * side, the best-scoring chains first, each run in one passage at most.
- * Passages with fewer than `minMatched` shared characters are dropped.
+ * Passages scoring below `minScore` (shared characters minus gap costs) are dropped.
  */
-export function chainRuns(runs: Run[], maxGap: number, minMatched: number): StreamPassage[] {
+export function chainRuns(runs: Run[], maxGap: number, minScore: number): StreamPassage[] {
   const r = runs.slice().sort((p, q) => p.a0 - q.a0 || p.b0 - q.b0);
   const n = r.length;
   const best = new Float64Array(n);
@@ -82,7 +88,7 @@ export function chainRuns(runs: Run[], maxGap: number, minMatched: number): Stre
       const ga = r[i].a0 - (r[j].a0 + r[j].len);
       const gb = r[i].b0 - (r[j].b0 + r[j].len);
       if (ga < 0 || gb < 0 || ga > maxGap || gb > maxGap) continue;
-      const v = best[j] - SUB_COST * Math.min(ga, gb) - INDEL_COST * Math.abs(ga - gb);
+      const v = best[j] - GAP_OPEN - SUB_COST * Math.min(ga, gb) - INDEL_COST * Math.abs(ga - gb);
       if (v > bi) {
         bi = v;
         prev[i] = j;
@@ -103,10 +109,17 @@ export function chainRuns(runs: Run[], maxGap: number, minMatched: number): Stre
     chain.reverse();
     let matched = 0;
     for (const x of chain) matched += x.len;
-    if (matched < minMatched) continue;
+    // The chain's score is best[end] only when nothing was cut off at a used run.
+    let score = chain[0].len;
+    for (let i = 1; i < chain.length; i++) {
+      const ga = chain[i].a0 - (chain[i - 1].a0 + chain[i - 1].len);
+      const gb = chain[i].b0 - (chain[i - 1].b0 + chain[i - 1].len);
+      score += chain[i].len - GAP_OPEN - SUB_COST * Math.min(ga, gb) - INDEL_COST * Math.abs(ga - gb);
+    }
+    if (score < minScore) continue;
     const first = chain[0];
     const last = chain[chain.length - 1];
-    out.push({ a: [first.a0, last.a0 + last.len], b: [first.b0, last.b0 + last.len], matched, runs: chain });
+    out.push({ a: [first.a0, last.a0 + last.len], b: [first.b0, last.b0 + last.len], matched, score, runs: chain });
   }
   return out.sort((p, q) => p.a[0] - q.a[0]);
 }

@@ -84,6 +84,8 @@ export interface ArchiveOptions {
   boilerplateShare: number;
   /** Real paragraphs set aside for drafts. */
   spare: number;
+  /** Characters per replaced character in a copy (default 80: "a few characters replaced"). */
+  editEvery?: number;
 }
 
 let poolCache: string[] | null = null;
@@ -156,8 +158,8 @@ function sentences(t: string): string[] {
   return t.match(/[^。！？；]+[。！？；]?/g) ?? [t];
 }
 
-/** A copy of a passage with small edits. */
-export function editCopy(text: string, rand: () => number, replacement: () => string): string {
+/** A copy of a passage with small edits: a character replaced per `editEvery`, punctuation changed, maybe a sentence dropped. */
+export function editCopy(text: string, rand: () => number, replacement: () => string, editEvery = 80): string {
   let ss = sentences(text);
   if (ss.length >= 3 && rand() < 0.3) {
     const drop = 1 + Math.floor(rand() * (ss.length - 2)); // never the first or last: the passage keeps its ends
@@ -167,7 +169,7 @@ export function editCopy(text: string, rand: () => number, replacement: () => st
   const punct: Record<string, string[]> = { '，': ['、', '；', ','], '。': ['；', '.'], '、': ['，'], '；': ['，', '。'] };
   out = out.replace(/[，。、；]/g, (m) => (rand() < 0.25 ? punct[m][Math.floor(rand() * punct[m].length)] : m));
   const chars = [...out];
-  const edits = Math.floor(chars.length / 80);
+  const edits = Math.floor(chars.length / editEvery);
   for (let e = 0; e < edits; e++) {
     const i = 1 + Math.floor(rand() * (chars.length - 2));
     if (/[\u4e00-\u9fff]/.test(chars[i])) chars[i] = replacement();
@@ -260,7 +262,7 @@ export async function generateArchive(opts: ArchiveOptions): Promise<Archive> {
     const n = rand() < opts.chainShare ? 3 : 2;
     const ds = pickChain(n);
     const texts = [text];
-    for (let c = 1; c < n; c++) texts.push(editCopy(texts[c - 1], rand, cjk));
+    for (let c = 1; c < n; c++) texts.push(editCopy(texts[c - 1], rand, cjk, opts.editEvery));
     ds.forEach((d, occ) => insert(d, { text: texts[occ], plant: { plant: i, occ } }));
     plantDocs.push(ds);
     plantTexts.push(texts);
