@@ -155,7 +155,8 @@ export function toTextPassage(sa: CharStream, sb: CharStream, p: StreamPassage):
  *
  * ### Examples
  * alignTexts('今年要坚持依法行政，全面推进政务公开，提升基层治理能力。', '要求：坚持依法行政、全面推进政务公开，提升基层治理水平', { minSharedChars: 12 })
- * // => [{ a: [3, 26], b: [3, 25], matched: 20, similarity: 0.9, … }]
+ * // => [{ a: [3, 25], b: [3, 25], matched: 20, similarity: 1,
+//       spansA: [[3, 25]], spansB: [[3, 25]] }]   (，/、 differ: punctuation is not compared)
  */
 export function alignTexts(
   textA: string,

@@ -65,7 +65,7 @@ export const DEFAULT_REUSE_OPTIONS: Readonly<ReuseOptions> = Object.freeze({
  *
  * ### Examples
  * resolveOptions({ minSharedChars: 30 }).shingleSize // => 10
- * resolveOptions({ shingleSize: 40 }) // throws: shingleSize must be ≤ minSharedChars
+ * resolveOptions({ shingleSize: 40 }) // throws RangeError: reuse: shingleSize must be ≤ minSharedChars (40 > 20)
  */
 export function resolveOptions(opts: Partial<ReuseOptions> = {}): ReuseOptions {
   const o = { ...DEFAULT_REUSE_OPTIONS, ...opts };

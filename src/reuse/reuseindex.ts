@@ -47,7 +47,7 @@ export interface ReportFingerprints {
  * Fingerprints of a report's paragraphs.
  *
  * ### Examples
- * reportFingerprints(['全面推行行政执法公示制度执法全过程记录制度'], resolveOptions()).paragraphs[0].positions.length // => 2
+ * reportFingerprints(['全面推行行政执法公示制度执法全过程记录制度'], resolveOptions()).paragraphs[0].positions.length // => 1
  */
 export function reportFingerprints(paragraphs: string[], o: ReuseOptions): ReportFingerprints {
   const w = windowSize(o);

@@ -112,7 +112,7 @@ export interface Fingerprints {
  * ### Examples
  * const s = charStream('全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度');
  * const fp = fingerprints(s.codes, 10, 11);
- * fp.positions.length // ≈ (33 - 10 + 1) × 2 / 12, here 4
+ * fp.positions.length // => 3 (about 2 / (w + 1) of the 24 shingles)
  */
 export function fingerprints(codes: Uint16Array, k: number, w: number): Fingerprints {
   const h = shingleHashes(codes, k);

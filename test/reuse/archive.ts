@@ -246,8 +246,10 @@ export async function generateArchive(opts: ArchiveOptions): Promise<Archive> {
 
   const plantDocs: number[][] = [];
   const plantTexts: string[][] = [];
+  // Beyond the real paragraphs (benchmark scales) planted passages are Markov text too.
+  const source = (i: number) => plantSrc[i] ?? (synth ??= markov(spare.concat(plantSrc, BOILERPLATE), rand))(60 + Math.floor(rand() * 400));
   for (let i = 0; i < opts.plants; i++) {
-    let text = plantSrc[i];
+    let text = source(i);
     const want = 40 + Math.floor(rand() * 361);
     if (text.length > want) {
       // cut after a sentence end near `want` characters, else hard at want
@@ -269,7 +271,7 @@ export async function generateArchive(opts: ArchiveOptions): Promise<Archive> {
   }
   const fragDocs: number[][] = [];
   for (let f = 0; f < opts.fragments; f++) {
-    const src = plantSrc[opts.plants + f];
+    const src = source(opts.plants + f);
     const len = 12 + Math.floor(rand() * 5);
     const at = Math.floor(rand() * Math.max(1, src.length - len));
     const text = src.slice(at, at + len);
