@@ -38,6 +38,10 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))];
 };
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 const TEST: ArchiveOptions = { seed: 0, reports: 40, minChars: 2000, maxChars: 3600, plants: 80, chainShare: 0.3, fragments: 20, boilerplateShare: 0.4, spare: 40 };
@@ -52,7 +56,7 @@ let commit = '';
 try {
   commit = execSync('git rev-parse --short HEAD').toString().trim();
 } catch {}
-md(`Run ${new Date().toISOString().slice(0, 16)}Z at ${commit}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}. The machine is shared with other engineers' jobs: times are medians of one run and indicative (±30 %).`);
+md(`Run ${new Date().toISOString().slice(0, 16)}Z at ${commit}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}. The machine is shared with other engineers' jobs: wall times are medians of one run and indicative; CPU times (user + system of this process) are given beside the long steps because they suffer less from the other jobs.`);
 md();
 md(`Settings: ${JSON.stringify(DEFAULT_REUSE_OPTIONS)}.`);
 md();
@@ -105,8 +109,10 @@ for (const scale of scales) {
   gc();
   const heap0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   t = performance.now();
+  let cpu = process.cpuUsage();
   const index = ReuseIndex.build(a.docs);
   const buildMs = performance.now() - t;
+  const buildCpu = cpuMs(cpu);
   gc();
   const heapIdx = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heap0;
   log(`×${scale}: built in ${sec(buildMs)} s, +${mb(heapIdx)} MB, ${index.postingCount} postings`);
@@ -161,24 +167,35 @@ for (const scale of scales) {
     log(`×${scale}: corpus-wide pass`);
     let peak = process.memoryUsage().rss;
     t = performance.now();
-    const pairs: import("../../src/reuse/index.js").ReusePair[] = [];
+    cpu = process.cpuUsage();
+    const pairs: import('../../src/reuse/index.js').ReusePair[] = [];
+    let lastId = '';
+    let lastLog = performance.now();
     let n = 0;
     for (const p of reusePairs(index)) {
       // keep only what the score needs, as a writer streaming pairs to a file would
       pairs.push({ source: { ...p.source, text: '' }, target: { ...p.target, text: '' } } as never);
       if (++n % 2000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+      if (p.source.id !== lastId) {
+        lastId = p.source.id;
+        if (performance.now() - lastLog > 60_000) {
+          lastLog = performance.now();
+          log(`×${scale}: pass at ${p.source.id} / ${p.target.id}, ${n} pairs, ${sec(lastLog - t)} s`);
+        }
+      }
     }
     peak = Math.max(peak, process.memoryUsage().rss);
     const pairsMs = performance.now() - t;
+    const pairsCpu = cpuMs(cpu);
     const s = scorePairs(a, pairs);
-    pairsCell = `${sec(pairsMs)} s`;
+    pairsCell = `${sec(pairsMs)} s (CPU ${sec(pairsCpu)} s)`;
     pairCount = String(n);
     rssCell = `${mb(peak)} MB`;
     foundCell = `${s.found}/${s.expected} (${(100 * s.recall).toFixed(1)} %); ${s.truePositives} of ${s.reported} reported are planted`;
     log(`×${scale}: pass ${sec(pairsMs)} s, ${n} pairs, recall ${s.recall.toFixed(3)}, planted share ${s.precision.toFixed(3)}, peak RSS ${mb(peak)} MB`);
   }
   md(
-    `| ×${scale} | ${reports} | ${(chars / 1e6).toFixed(1)} M | ${sec(genMs)} s | ${sec(buildMs)} s | +${mb(heapIdx)} MB | ${(index.postingCount / 1e6).toFixed(2)} M | ${mb(buf.length)} MB | ${loadMs.toFixed(0)} ms | ${median(simMs).toFixed(1)} / ${pct(simMs, 0.95).toFixed(1)} ms | ${median(draftMs).toFixed(0)} / ${pct(draftMs, 0.95).toFixed(0)} ms | ${pairsCell} | ${pairCount} | ${rssCell} | ${foundCell} |`,
+    `| ×${scale} | ${reports} | ${(chars / 1e6).toFixed(1)} M | ${sec(genMs)} s | ${sec(buildMs)} s (CPU ${sec(buildCpu)} s) | +${mb(heapIdx)} MB | ${(index.postingCount / 1e6).toFixed(2)} M | ${mb(buf.length)} MB | ${loadMs.toFixed(0)} ms | ${median(simMs).toFixed(1)} / ${pct(simMs, 0.95).toFixed(1)} ms | ${median(draftMs).toFixed(0)} / ${pct(draftMs, 0.95).toFixed(0)} ms | ${pairsCell} | ${pairCount} | ${rssCell} | ${foundCell} |`,
   );
   a = null;
   gc();

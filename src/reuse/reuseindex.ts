@@ -79,6 +79,7 @@ export class ReuseIndexBuilder {
   private n = 0;
   private paraTotal = 0;
   private sketch: DfSketch;
+  private finished = false;
 
   /** `expectedChars`: the archive's size in characters, to size the document-frequency sketch. */
   constructor(opts: Partial<ReuseOptions> = {}, expectedChars = 32 << 20) {
@@ -88,6 +89,7 @@ export class ReuseIndexBuilder {
 
   /** Adds a report; pass its fingerprints when kept from an earlier build (same options). */
   add(doc: ReuseDoc, fp: ReportFingerprints = reportFingerprints(doc.paragraphs, this.options)): void {
+    if (this.finished) throw new Error('reuse: add after finish — start a new ReuseIndexBuilder');
     if (fp.paragraphs.length !== doc.paragraphs.length) {
       throw new Error(`reuse: ${doc.id} has ${doc.paragraphs.length} paragraphs but ${fp.paragraphs.length} fingerprint lists`);
     }
@@ -122,6 +124,8 @@ export class ReuseIndexBuilder {
 
   /** Sorts postings by hash (stable two-pass radix sort) and sets boilerplate aside. */
   finish(): ReuseIndex {
+    if (this.finished) throw new Error('reuse: finish called twice — start a new ReuseIndexBuilder');
+    this.finished = true;
     const n = this.n;
     let h = this.hashes.subarray(0, n);
     let p = this.paras.subarray(0, n);
@@ -164,6 +168,11 @@ export class ReuseIndexBuilder {
       i = j;
     }
     const texts = this.texts;
+    const metas = this.metas;
+    const byId = new Map(metas.map((m, d) => [m.id, d]));
+    // Release the build arrays: the index keeps its own trimmed copies (and must not keep the builder alive).
+    this.hashes = this.paras = this.offs = new Uint32Array(0);
+    this.n = 0;
     return new ReuseIndex(
       this.options,
       this.metas,
@@ -172,7 +181,7 @@ export class ReuseIndexBuilder {
       p.slice(0, w),
       o.slice(0, w),
       this.sketch,
-      (id) => texts[this.metas.findIndex((m) => m.id === id)],
+      (id) => texts[byId.get(id)!],
       texts,
     );
   }

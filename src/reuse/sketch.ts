@@ -44,13 +44,15 @@ export class DfSketch {
     const w = this.mask + 1;
     for (let i = 0; i < distinct.length; i++) {
       const h = distinct[i];
-      let min = 0xffff;
-      for (let r = 0; r < DEPTH; r++) min = Math.min(min, c[r * w + (mix(h, SEEDS[r]) & this.mask)]);
+      const i0 = mix(h, SEEDS[0]) & this.mask;
+      const i1 = w + (mix(h, SEEDS[1]) & this.mask);
+      const i2 = 2 * w + (mix(h, SEEDS[2]) & this.mask);
+      const min = Math.min(c[i0], c[i1], c[i2]);
       if (min === 0xffff) continue;
-      for (let r = 0; r < DEPTH; r++) {
-        const at = r * w + (mix(h, SEEDS[r]) & this.mask);
-        if (c[at] === min) c[at] = min + 1; // conservative update: only the smallest counters grow
-      }
+      // conservative update: only the smallest counters grow
+      if (c[i0] === min) c[i0] = min + 1;
+      if (c[i1] === min) c[i1] = min + 1;
+      if (c[i2] === min) c[i2] = min + 1;
     }
   }
 
@@ -58,9 +60,7 @@ export class DfSketch {
   count(h: number): number {
     const c = this.counters;
     const w = this.mask + 1;
-    let min = 0xffff;
-    for (let r = 0; r < DEPTH; r++) min = Math.min(min, c[r * w + (mix(h, SEEDS[r]) & this.mask)]);
-    return min;
+    return Math.min(c[mix(h, SEEDS[0]) & this.mask], c[w + (mix(h, SEEDS[1]) & this.mask)], c[2 * w + (mix(h, SEEDS[2]) & this.mask)]);
   }
 }
 
