@@ -11,6 +11,7 @@ export {
   ReuseIndex,
   ReuseIndexBuilder,
   reportFingerprints,
+  regionPath,
   REUSE_FORMAT_VERSION,
   type ReuseDoc,
   type ReuseDocMeta,

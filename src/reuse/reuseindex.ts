@@ -13,6 +13,7 @@
  * every shingle's report count (sketch.ts), which decides boilerplate. Paragraph texts are not stored:
  * the index reads them back through a {@link ParagraphSource}.
  */
+import type { Region } from '../types.js';
 import { boilerplateDocs, resolveOptions, windowSize, type ReuseOptions } from './options.js';
 import { charStream, fingerprints, shingleHashes, type CharStream, type Fingerprints } from './shingles.js';
 import { DfSketch, distinctHashes } from './sketch.js';
@@ -27,6 +28,17 @@ export interface ReuseDoc {
   region: string;
   /** ISO YYYY-MM-DD or null; orders reports of one year. */
   date: string | null;
+}
+
+/**
+ * The region path of a report's region, as {@link ReuseDoc.region} wants it.
+ *
+ * ### Examples
+ * regionPath({ province: '青海省', city: '西宁市', county: '湟中区', code: '630106' }) // => '青海省/西宁市/湟中区'
+ * regionPath({ province: '上海市', city: null, county: '松江区', code: null })       // => '上海市/松江区'
+ */
+export function regionPath(r: Pick<Region, 'province' | 'city' | 'county'>): string {
+  return [r.province, r.city, r.county].filter(Boolean).join('/');
 }
 
 /** Report metadata kept by the index (no texts). */
