@@ -24,8 +24,9 @@ export function rankCandidates(seeds: SeedMap, limit: number): number[] {
 
 /**
  * Aligns the asked stream with each candidate. A passage is kept when it
- * shares at least `minSharedChars`, of which at least half are not covered
- * by boilerplate fingerprints; `boilerplate` is the covered share (0..1).
+ * scores at least `minSharedChars` and at least `minSharedChars` of its shared
+ * characters lie outside boilerplate shingles (boilerplate does not count toward
+ * the minimum). `boilerplate` is the covered share of the shared characters (0..1).
  */
 export function alignCandidates(
   index: ReuseIndex,
@@ -44,7 +45,7 @@ export function alignCandidates(
     const passages: CandidateMatch['passages'] = [];
     for (const p of chainRuns(runs, o.maxGap, o.minSharedChars)) {
       const covered = Math.min(p.matched, bp[p.a[1]] - bp[p.a[0]]);
-      if (p.matched - covered < o.minSharedChars / 2) continue;
+      if (p.matched - covered < o.minSharedChars) continue;
       passages.push({ ...p, boilerplate: covered / p.matched });
     }
     if (passages.length > 0) out.push({ g, doc: index.paraDoc[g], stream, passages });

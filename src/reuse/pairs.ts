@@ -32,7 +32,7 @@ export interface ReusePair {
   sharedChars: number;
   /** shared / the longer side's letters and digits, 0..1: 1 for a copy, lower with edits. */
   similarity: number;
-  /** Share of the shared wording that is boilerplate, 0..1 (pairs with less than half non-boilerplate are not reported). */
+  /** Share of the shared characters inside boilerplate shingles, 0..1; boilerplate never counts toward the minimum shared length. */
   boilerplate: number;
   /** True when year and date do not order the two reports: source/target are then by id. */
   tie: boolean;
