@@ -77,7 +77,7 @@ export type SeedMap = Map<number, number[]>;
 
 const MAGIC = 0x55525352; // 'RSRU' little-endian
 /** Bump when the file layout changes: a file of another version is refused. */
-export const REUSE_FORMAT_VERSION = 1;
+export const REUSE_FORMAT_VERSION = 2;
 
 /** Accumulates reports, then sorts their fingerprints into a {@link ReuseIndex}. */
 export class ReuseIndexBuilder {
@@ -353,23 +353,52 @@ export class ReuseIndex {
   }
 
   /**
-   * The index as one binary file (no texts): a header (magic, format version,
-   * JSON of the options and report metadata) and the typed arrays, little-endian.
+   * The index as one binary file (no texts), little-endian: magic, format
+   * version, a JSON header (options, report metadata, section sizes), then the
+   * postings' paragraphs (u32), the sketch (u16), the postings' offsets (u16
+   * when every offset fits, else u32) and the sorted hashes as varint deltas
+   * (about 1.3 bytes each instead of 4).
    */
   toBuffer(): Buffer {
+    const n = this.hashes.length;
+    let maxOff = 0;
+    for (let i = 0; i < n; i++) if (this.offs[i] > maxOff) maxOff = this.offs[i];
+    const offsBytes = maxOff < 0x10000 ? 2 : 4;
+    const deltas = Buffer.alloc(5 * n);
+    let dl = 0;
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      let d = this.hashes[i] - prev; // sorted: never negative
+      prev = this.hashes[i];
+      while (d >= 0x80) {
+        deltas[dl++] = (d & 0x7f) | 0x80;
+        d = Math.floor(d / 128);
+      }
+      deltas[dl++] = d;
+    }
     const header = Buffer.from(
-      JSON.stringify({ options: this.options, docs: this.docs, paraCounts: Array.from(this.paraCounts) }),
+      JSON.stringify({
+        options: this.options,
+        docs: this.docs,
+        paraCounts: Array.from(this.paraCounts),
+        postings: n,
+        offsBytes,
+        hashBytes: dl,
+        sketch: this.sketch.counters.length,
+      }),
       'utf8',
     );
-    const pad = (4 - ((12 + header.length) % 4)) % 4;
-    const arrays = [this.hashes, this.paras, this.offs, this.sketch.counters];
-    const head = Buffer.alloc(12 + header.length + pad + 4 * arrays.length);
+    const offs = offsBytes === 2 ? Uint16Array.from(this.offs) : this.offs;
+    const parts = [
+      this.paras,
+      this.sketch.counters,
+      offs,
+    ].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    const head = Buffer.alloc(12);
     head.writeUInt32LE(MAGIC, 0);
     head.writeUInt32LE(REUSE_FORMAT_VERSION, 4);
     head.writeUInt32LE(header.length, 8);
-    header.copy(head, 12);
-    arrays.forEach((a, i) => head.writeUInt32LE(a.length, 12 + header.length + pad + 4 * i));
-    return Buffer.concat([head, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
+    return Buffer.concat([head, header, ...parts, deltas.subarray(0, dl)]);
   }
 
   /**
@@ -383,7 +412,15 @@ export class ReuseIndex {
       throw new Error(`reuse: index written with format ${version}, this version reads ${REUSE_FORMAT_VERSION} — rebuild the index`);
     }
     const hl = buf.readUInt32LE(8);
-    const header = JSON.parse(buf.toString('utf8', 12, 12 + hl)) as { options: ReuseOptions; docs: ReuseDocMeta[]; paraCounts: number[] };
+    const header = JSON.parse(buf.toString('utf8', 12, 12 + hl)) as {
+      options: ReuseOptions;
+      docs: ReuseDocMeta[];
+      paraCounts: number[];
+      postings: number;
+      offsBytes: 2 | 4;
+      hashBytes: number;
+      sketch: number;
+    };
     if (expect) {
       const want = resolveOptions(expect);
       for (const key of Object.keys(want) as Array<keyof ReuseOptions>) {
@@ -392,19 +429,36 @@ export class ReuseIndex {
         }
       }
     }
-    let at = 12 + hl + ((4 - ((12 + hl) % 4)) % 4);
-    const lens: number[] = [];
-    for (let i = 0; i < 4; i++, at += 4) lens.push(buf.readUInt32LE(at));
+    let at = 12 + hl;
     // Copied out: the Buffer may be a slice of a pooled or unaligned allocation.
+    const truncated = () => new Error(`reuse: index file of ${buf.length} bytes is truncated — rebuild the index`);
     const read = <T extends Uint32Array | Uint16Array>(a: T): T => {
+      if (at + a.byteLength > buf.length) throw truncated();
       Buffer.from(a.buffer).set(buf.subarray(at, at + a.byteLength));
       at += a.byteLength;
       return a;
     };
-    const hashes = read(new Uint32Array(lens[0]));
-    const paras = read(new Uint32Array(lens[1]));
-    const offs = read(new Uint32Array(lens[2]));
-    const sketch = new DfSketch(read(new Uint16Array(lens[3])));
+    const n = header.postings;
+    const paras = read(new Uint32Array(n));
+    const sketch = new DfSketch(read(new Uint16Array(header.sketch)));
+    const offs = header.offsBytes === 2 ? Uint32Array.from(read(new Uint16Array(n))) : read(new Uint32Array(n));
+    const hashes = new Uint32Array(n);
+    if (at + header.hashBytes !== buf.length) throw truncated();
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      let d = 0;
+      let mul = 1;
+      for (;;) {
+        if (at >= buf.length) throw truncated();
+        const b = buf[at++];
+        d += (b & 0x7f) * mul;
+        if (b < 0x80) break;
+        mul *= 128;
+      }
+      h += d;
+      hashes[i] = h;
+    }
+    if (at !== buf.length) throw new Error(`reuse: index file is ${buf.length} bytes, its sections end at ${at} — rebuild the index`);
     return new ReuseIndex(header.options, header.docs, Uint32Array.from(header.paraCounts), hashes, paras, offs, sketch, source);
   }
 }

@@ -5,6 +5,7 @@ import {
   ReuseIndexBuilder,
   reportFingerprints,
   resolveOptions,
+  similarPassages,
   type ReuseDoc,
 } from '../../src/reuse/index.js';
 import { DfSketch, distinctHashes } from '../../src/reuse/sketch.js';
@@ -55,5 +56,24 @@ describe('building incrementally', () => {
     docs.forEach((d, i) => b.add(d, kept[i]));
     expect(Buffer.compare(b.finish().toBuffer(), ReuseIndex.build(docs).toBuffer())).toBe(0);
     expect(() => new ReuseIndexBuilder().add(docs[0], kept[1])).toThrow(/has 2 paragraphs but 1/);
+  });
+});
+
+describe('the index file', () => {
+  it('round-trips long paragraphs (offsets past 65,535) and refuses a truncated file', () => {
+    const rand = mulberry32(9);
+    const long = Array.from({ length: 70_000 }, () => String.fromCharCode(0x4e00 + Math.floor(rand() * 5000))).join('');
+    const docs: ReuseDoc[] = [
+      { id: 'a', paragraphs: [long], year: 2020, region: '', date: null },
+      { id: 'b', paragraphs: ['引言' + long.slice(69_000, 69_100)], year: 2021, region: '', date: null },
+    ];
+    const index = ReuseIndex.build(docs);
+    const buf = index.toBuffer();
+    const byId = new Map(docs.map((d) => [d.id, d.paragraphs]));
+    const loaded = ReuseIndex.fromBuffer(buf, (id) => byId.get(id)!);
+    const hit = similarPassages(loaded, 'b', 0).hits[0];
+    expect(hit.spans).toEqual([[69_000, 69_100]]);
+    expect(similarPassages(loaded, 'b', 0)).toEqual(similarPassages(index, 'b', 0));
+    expect(() => ReuseIndex.fromBuffer(buf.subarray(0, buf.length - 3), (id) => byId.get(id)!)).toThrow(/rebuild/);
   });
 });
