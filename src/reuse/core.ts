@@ -6,6 +6,26 @@ import { chainRuns, extendSeeds, type StreamPassage } from './align.js';
 import type { ReuseIndex, SeedMap, ReuseDocMeta } from './reuseindex.js';
 import type { CharStream } from './shingles.js';
 
+/**
+ * Streams of paragraphs by global number, the most recent `size` kept: in the
+ * corpus-wide pass a paragraph holding common wording is a candidate of many.
+ */
+export function streamCache(index: ReuseIndex, size = 50_000): (g: number) => CharStream {
+  const cache = new Map<number, CharStream>();
+  return (g) => {
+    let s = cache.get(g);
+    if (s) {
+      cache.delete(g); // re-insert: Map order is the recency order
+      cache.set(g, s);
+      return s;
+    }
+    s = index.paragraphStream(g);
+    if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    cache.set(g, s);
+    return s;
+  };
+}
+
 /** Passages of the asked stream shared with one candidate paragraph. */
 export interface CandidateMatch {
   /** Global paragraph number of the candidate. */
@@ -33,17 +53,18 @@ export function alignCandidates(
   asked: CharStream,
   seeds: SeedMap,
   candidates: number[],
+  streamOf: (g: number) => CharStream = (g) => index.paragraphStream(g),
 ): CandidateMatch[] {
   const o = index.options;
   const out: CandidateMatch[] = [];
-  if (candidates.length === 0) return out;
-  const bp = index.boilerplatePrefix(asked.codes);
+  let bp: Uint32Array | null = null; // most candidates align nothing: computed at the first passage
   for (const g of candidates) {
-    const stream = index.paragraphStream(g);
+    const stream = streamOf(g);
     const runs = extendSeeds(asked.codes, stream.codes, seeds.get(g)!, o.shingleSize);
     if (runs.length === 0) continue;
     const passages: CandidateMatch['passages'] = [];
     for (const p of chainRuns(runs, o.maxGap, o.minSharedChars)) {
+      bp ??= index.boilerplatePrefix(asked.codes);
       const covered = Math.min(p.matched, bp[p.a[1]] - bp[p.a[0]]);
       if (p.matched - covered < o.minSharedChars) continue;
       passages.push({ ...p, boilerplate: covered / p.matched });

@@ -6,7 +6,7 @@
  * pair of reports is aligned once; `pairsForReport` compares one report with
  * all others, which is what an incremental build reruns for a changed report.
  */
-import { alignCandidates, anchorOf, compareTime, rankCandidates } from './core.js';
+import { alignCandidates, anchorOf, compareTime, rankCandidates, streamCache } from './core.js';
 import { windowSize } from './options.js';
 import type { ReuseIndex } from './reuseindex.js';
 import { charStream, fingerprints, toTextSpan, type CharStream } from './shingles.js';
@@ -45,7 +45,12 @@ function side(index: ReuseIndex, doc: number, g: number, text: string, s: CharSt
 }
 
 /** Pairs of report `d` with the reports `accept` lets through. */
-function* pairsOf(index: ReuseIndex, d: number, accept: (doc: number) => boolean): Generator<ReusePair> {
+function* pairsOf(
+  index: ReuseIndex,
+  d: number,
+  accept: (doc: number) => boolean,
+  streamOf: (g: number) => CharStream = streamCache(index, 2_000),
+): Generator<ReusePair> {
   const o = index.options;
   const w = windowSize(o);
   const ps = index.paragraphs(d);
@@ -56,7 +61,7 @@ function* pairsOf(index: ReuseIndex, d: number, accept: (doc: number) => boolean
     const seeds = index.seeds(fp, accept);
     if (seeds.size === 0) continue;
     const g = index.docPara[d] + p;
-    for (const m of alignCandidates(index, asked, seeds, rankCandidates(seeds, Number.MAX_SAFE_INTEGER))) {
+    for (const m of alignCandidates(index, asked, seeds, rankCandidates(seeds, Number.MAX_SAFE_INTEGER), streamOf)) {
       const other = index.paragraphText(m.g);
       const cmp = compareTime(index.docs[d], index.docs[m.doc]);
       const tie = cmp === 0;
@@ -86,7 +91,8 @@ function* pairsOf(index: ReuseIndex, d: number, accept: (doc: number) => boolean
  * //           target: { id: 'sichuan-2023', … }, sharedChars: 96, similarity: 0.91, boilerplate: 0, tie: false }
  */
 export function* reusePairs(index: ReuseIndex): Generator<ReusePair> {
-  for (let d = 0; d < index.reportCount; d++) yield* pairsOf(index, d, (x) => x > d);
+  const streamOf = streamCache(index);
+  for (let d = 0; d < index.reportCount; d++) yield* pairsOf(index, d, (x) => x > d, streamOf);
 }
 
 /** Every passage pair between one report and all the others (what a changed report recomputes). */
