@@ -16,7 +16,7 @@ import os from 'node:os';
 import { execSync } from 'node:child_process';
 import { generateArchive, mulberry32, type Archive, type ArchiveOptions } from '../../test/reuse/archive.js';
 import { scorePairs } from '../../test/reuse/evaluate.js';
-import { ReuseIndex, checkDraft, reusePairs, similarPassages, DEFAULT_REUSE_OPTIONS } from '../../src/reuse/index.js';
+import { ReuseIndex, checkDraft, pairsForReport, reusePairs, similarPassages, DEFAULT_REUSE_OPTIONS } from '../../src/reuse/index.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -25,6 +25,7 @@ const arg = (name: string, def: string) => {
 };
 const scales = arg('--scales', '10').split(',').map(Number);
 const pairScales = new Set(arg('--pairs-scales', '10').split(',').map(Number));
+const pairsSample = Number(arg('--pairs-sample', '60'));
 const out = arg('--out', 'bench/reuse/RESULTS.md');
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -48,6 +49,7 @@ const TEST: ArchiveOptions = { seed: 0, reports: 40, minChars: 2000, maxChars: 3
 
 const lines: string[] = [];
 const md = (s = '') => lines.push(s);
+const flush = () => writeFileSync(out, lines.join('\n') + '\n');
 
 // ------------------------------------------------------------ quality
 md('# Reuse engine: quality and speed');
@@ -64,6 +66,7 @@ md('## Quality: planted reuse (test archive, 40 reports of real paragraphs, 80 p
 md();
 md('| edits in copies | seed | planted pairs | found | reported | recall | precision | source is the earlier | fragment pairs |');
 md('|---|---|---|---|---|---|---|---|---|');
+flush();
 for (const [label, editEvery] of [
   ['1 char per 80 + punctuation + 30 % a sentence dropped (default)', 80],
   ['1 char per 30 (harsher)', 30],
@@ -84,8 +87,8 @@ md('## Speed');
 md();
 md('Archive: 120 reports × scale, 15–25 k characters each; background text is real paragraphs while they last, then an order-2 character Markov chain over them (Chinese-looking, realistic character statistics, no planted reuse but some chance sharing of common phrases); planted: one passage per two reports, 30 % chains, stock sentences in 30 % of reports.');
 md();
-md('| scale | reports | characters | generate | build index | heap after build | postings | file size | load (fromBuffer) | similar p50 / p95 | draft 5,000 chars p50 / p95 | corpus-wide pass | pairs | peak RSS in the pass | planted pairs found |');
-md('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+md('| scale | reports | characters | generate | build index | index arrays (heap growth) | postings | file size | load (fromBuffer) | similar p50 / p95 | draft 5,000 chars p50 / p95 | corpus-wide pass, estimated from a sample | corpus-wide pass | pairs | peak RSS in the pass | planted pairs found |');
+md('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 
 for (const scale of scales) {
   const reports = 120 * scale;
@@ -159,10 +162,31 @@ for (const scale of scales) {
   }
   log(`×${scale}: draft p50 ${median(draftMs).toFixed(0)} ms, mean covered ${(covered / 20).toFixed(2)}`);
 
-  let pairsCell = 'not run';
+  // Estimate of the full pass: report d is compared with the later ones, so the
+  // pass costs about half of N × (one report against all others).
+  const sampleMs: number[] = [];
+  const sampleCpu = process.cpuUsage();
+  for (let k = 0; k < pairsSample; k++) {
+    const id = a.docs[Math.floor(rand() * a.docs.length)].id;
+    t = performance.now();
+    pairsForReport(index, id);
+    sampleMs.push(performance.now() - t);
+  }
+  const perReportCpu = cpuMs(sampleCpu) / pairsSample;
+  const estMs = (sampleMs.reduce((x, y) => x + y, 0) / pairsSample) * (reports / 2);
+  const estCell = `${sec(estMs)} s (CPU ${sec((perReportCpu * reports) / 2)} s), ${pairsSample} reports`;
+  log(`×${scale}: pass estimated ${estCell}`);
+
+  let pairsCell = pairScales.has(scale) ? 'running' : 'not run';
   let pairCount = '';
   let rssCell = '';
   let foundCell = '';
+  const row = () =>
+    `| ×${scale} | ${reports} | ${(chars / 1e6).toFixed(1)} M | ${sec(genMs)} s | ${sec(buildMs)} s (CPU ${sec(buildCpu)} s) | ${mb(index.byteSize)} MB (+${mb(heapIdx)} MB) | ${(index.postingCount / 1e6).toFixed(2)} M | ${mb(buf.length)} MB | ${loadMs.toFixed(0)} ms | ${median(simMs).toFixed(1)} / ${pct(simMs, 0.95).toFixed(1)} ms | ${median(draftMs).toFixed(0)} / ${pct(draftMs, 0.95).toFixed(0)} ms | ${estCell} | ${pairsCell} | ${pairCount} | ${rssCell} | ${foundCell} |`;
+  // Written before the pass too, so a pass stopped for time leaves the other numbers.
+  const at = lines.length;
+  md(row());
+  flush();
   if (pairScales.has(scale)) {
     log(`×${scale}: corpus-wide pass`);
     let peak = process.memoryUsage().rss;
@@ -172,7 +196,8 @@ for (const scale of scales) {
     let lastId = '';
     let lastLog = performance.now();
     let n = 0;
-    for (const p of reusePairs(index)) {
+    let done = 0;
+    for (const p of reusePairs(index, { onProgress: (d) => (done = d) })) {
       // keep only what the score needs, as a writer streaming pairs to a file would
       pairs.push({ source: { ...p.source, text: '' }, target: { ...p.target, text: '' } } as never);
       if (++n % 2000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
@@ -180,7 +205,7 @@ for (const scale of scales) {
         lastId = p.source.id;
         if (performance.now() - lastLog > 60_000) {
           lastLog = performance.now();
-          log(`×${scale}: pass at ${p.source.id} / ${p.target.id}, ${n} pairs, ${sec(lastLog - t)} s`);
+          log(`×${scale}: pass at report ${done} of ${reports}, ${n} pairs, ${sec(lastLog - t)} s`);
         }
       }
     }
@@ -194,9 +219,8 @@ for (const scale of scales) {
     foundCell = `${s.found}/${s.expected} (${(100 * s.recall).toFixed(1)} %); ${s.truePositives} of ${s.reported} reported are planted`;
     log(`×${scale}: pass ${sec(pairsMs)} s, ${n} pairs, recall ${s.recall.toFixed(3)}, planted share ${s.precision.toFixed(3)}, peak RSS ${mb(peak)} MB`);
   }
-  md(
-    `| ×${scale} | ${reports} | ${(chars / 1e6).toFixed(1)} M | ${sec(genMs)} s | ${sec(buildMs)} s (CPU ${sec(buildCpu)} s) | +${mb(heapIdx)} MB | ${(index.postingCount / 1e6).toFixed(2)} M | ${mb(buf.length)} MB | ${loadMs.toFixed(0)} ms | ${median(simMs).toFixed(1)} / ${pct(simMs, 0.95).toFixed(1)} ms | ${median(draftMs).toFixed(0)} / ${pct(draftMs, 0.95).toFixed(0)} ms | ${pairsCell} | ${pairCount} | ${rssCell} | ${foundCell} |`,
-  );
+  lines[at] = row();
+  flush();
   a = null;
   gc();
 }

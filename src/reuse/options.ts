@@ -12,9 +12,9 @@
  * boilerplate document count are not used as candidates (passim keeps n-grams
  * found in 2..N documents). Candidates are aligned by seeded extend-and-merge:
  * every shared fingerprint is verified and extended to a maximal exact run,
- * runs on nearby diagonals are chained across small edits (`maxGap`), and a
- * chain is kept when it shares at least `minSharedChars` characters that are
- * not boilerplate.
+ * runs are chained across small edits (`maxGap`) with an affine gap cost, and
+ * a chain is kept when its score (shared characters minus gap costs) reaches
+ * `minSharedChars` and at least half of that is outside boilerplate.
  */
 export interface ReuseOptions {
   /**

@@ -32,7 +32,7 @@ export interface ReusePair {
   sharedChars: number;
   /** shared / the longer side's letters and digits, 0..1: 1 for a copy, lower with edits. */
   similarity: number;
-  /** Share of the shared characters inside boilerplate shingles, 0..1; boilerplate never counts toward the minimum shared length. */
+  /** Share of the shared characters inside boilerplate shingles, 0..1; at least half the minimum shared length is outside boilerplate. */
   boilerplate: number;
   /** True when year and date do not order the two reports: source/target are then by id. */
   tie: boolean;
@@ -84,15 +84,21 @@ function* pairsOf(
 
 /**
  * Every passage pair of the archive, each pair of reports aligned once.
+ * Report d is compared with the reports after it, so the work per report falls
+ * towards the end; `onProgress` is called after each report.
  *
  * ### Examples
  * for (const pair of reusePairs(index)) writer.write(pair);
  * // pair => { source: { id: 'hubei-2021', anchor: 'p-9', start: 0, end: 117, text: '…', … },
  * //           target: { id: 'sichuan-2023', … }, sharedChars: 96, similarity: 0.91, boilerplate: 0, tie: false }
  */
-export function* reusePairs(index: ReuseIndex): Generator<ReusePair> {
+export function* reusePairs(index: ReuseIndex, opts: { onProgress?: (reportsDone: number, reports: number) => void } = {}): Generator<ReusePair> {
   const streamOf = streamCache(index);
-  for (let d = 0; d < index.reportCount; d++) yield* pairsOf(index, d, (x) => x > d, streamOf);
+  const n = index.reportCount;
+  for (let d = 0; d < n; d++) {
+    yield* pairsOf(index, d, (x) => x > d, streamOf);
+    opts.onProgress?.(d + 1, n);
+  }
 }
 
 /** Every passage pair between one report and all the others (what a changed report recomputes). */

@@ -269,6 +269,13 @@ export class ReuseIndex {
     return this.docs.length;
   }
 
+  /** Bytes held in the index's arrays (postings, sketch, paragraph maps); texts not included. */
+  get byteSize(): number {
+    return (
+      this.hashes.byteLength + this.paras.byteLength + this.offs.byteLength + this.sketch.counters.byteLength + this.paraDoc.byteLength + this.docPara.byteLength
+    );
+  }
+
   /** Postings held (boilerplate ones excluded). */
   get postingCount(): number {
     return this.hashes.length;
