@@ -451,21 +451,30 @@ export class ReuseIndex {
     const offs = header.offsBytes === 2 ? Uint32Array.from(read(new Uint16Array(n))) : read(new Uint32Array(n));
     const hashes = new Uint32Array(n);
     if (at + header.hashBytes !== buf.length) throw truncated();
+    // Unrolled varint decoding (deltas < 2^32, at most 5 bytes). Reading past the
+    // end yields undefined, which ends a number; the length check below catches it.
     let h = 0;
+    let q = at;
     for (let i = 0; i < n; i++) {
-      let d = 0;
-      let mul = 1;
-      for (;;) {
-        if (at >= buf.length) throw truncated();
-        const b = buf[at++];
-        d += (b & 0x7f) * mul;
-        if (b < 0x80) break;
-        mul *= 128;
+      let b = buf[q++];
+      let d = b & 0x7f;
+      if (b >= 0x80) {
+        b = buf[q++];
+        d |= (b & 0x7f) << 7;
+        if (b >= 0x80) {
+          b = buf[q++];
+          d |= (b & 0x7f) << 14;
+          if (b >= 0x80) {
+            b = buf[q++];
+            d |= (b & 0x7f) << 21;
+            if (b >= 0x80) d += (buf[q++] & 0x7f) * 2 ** 28;
+          }
+        }
       }
       h += d;
       hashes[i] = h;
     }
-    if (at !== buf.length) throw new Error(`reuse: index file is ${buf.length} bytes, its sections end at ${at} — rebuild the index`);
+    if (q !== buf.length) throw truncated();
     return new ReuseIndex(header.options, header.docs, Uint32Array.from(header.paraCounts), hashes, paras, offs, sketch, source);
   }
 }

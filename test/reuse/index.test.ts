@@ -56,6 +56,11 @@ describe('building incrementally', () => {
     docs.forEach((d, i) => b.add(d, kept[i]));
     expect(Buffer.compare(b.finish().toBuffer(), ReuseIndex.build(docs).toBuffer())).toBe(0);
     expect(() => new ReuseIndexBuilder().add(docs[0], kept[1])).toThrow(/has 2 paragraphs but 1/);
+    // few postings: hash deltas of 4–5 varint bytes
+    const index = ReuseIndex.build(docs);
+    const again = ReuseIndex.fromBuffer(index.toBuffer(), (id) => docs.find((d) => d.id === id)!.paragraphs);
+    expect(Buffer.compare(again.toBuffer(), index.toBuffer())).toBe(0);
+    expect(similarPassages(again, 'b', 0).hits).toHaveLength(1);
   });
 });
 
