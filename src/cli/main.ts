@@ -27,6 +27,8 @@ const USAGE = `用法：
                                                            逐条列出每一处出现及其语境
   report-search export 查询词 [--region 地区] [--year 年份] [--sort …] [--csv | --jsonl]
                        [--out 文件] [--index 目录]            导出全部检索结果（默认 CSV）
+  report-search reuse  [--min-chars N] [--jsonl] [--out 文件] [--index 目录]
+                                                           全库文字复用：每一对共用文字的段落（先出为来源）
   report-search check  [--index 目录]                       逐字节检查索引是否完好
   report-search serve  [--public]                           建立索引（如需要）并启动网站
   index、search、serve 都接受 --backend local|opensearch 和 --opensearch-url 地址（用 OpenSearch 节点代替本地索引）
@@ -51,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./kwic.js')).runKwic(rest);
     case 'export':
       return (await import('./export.js')).runExport(rest);
+    case 'reuse':
+      return (await import('./reuse.js')).runReuse(rest);
     case 'serve':
       await (await import('./serve.js')).runServe(rest);
       return 0;

@@ -21,6 +21,7 @@ import {
   GRAMS_FILE,
   MANIFEST_FILE,
   POSITIONS_FILE,
+  REUSE_FILE,
   TEXTS_FILE,
   USERDICT_FILE,
   wordShardFile,
@@ -41,6 +42,7 @@ import {
   writeFileDurable,
 } from './storage.js';
 import { TextStoreWriter } from './textstore.js';
+import { regionPath, ReuseIndexBuilder } from '../reuse/index.js';
 import { shardCountFor, WordIndexBuilder } from './wordindex.js';
 
 export interface BuildOptions {
@@ -139,6 +141,8 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const postings = new PostingsBuilder();
     // Shards are sized from the archive's bytes (≈ its characters ×3 in UTF-8) before reading it.
     const words = new WordIndexBuilder(shardCountFor(totalBytes / 3));
+    // Text reuse: every report's winnowed shingles, in the same pass (src/reuse).
+    const reuse = new ReuseIndexBuilder(undefined, Math.max(1 << 20, Math.round(totalBytes / 3)));
     const records: DocRecord[] = [];
     const dataHash = createHash('sha256');
     const merger = new FolderMerger(found);
@@ -168,6 +172,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
         words.addField(n, 1, a.words.body.map((id) => toGlobal[id]), a.words.bodyFreqs);
         const { text, ...meta } = doc;
         records.push({ ...meta, chars: text.length });
+        reuse.add({ id: doc.id, paragraphs: text.split('\n'), year: doc.year, region: regionPath(doc.region), date: doc.date });
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
       }
         bar?.update(i + 1);
@@ -194,6 +199,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     await put(BLOCKS_FILE, blocksFile(blockCrcs(grams), blockCrcs(positions)));
     for (let k = 0; k < words.shardCount; k++) await put(wordShardFile(k), words.shardJSON(k));
     await put(DOCS_FILE, JSON.stringify(records));
+    await put(REUSE_FILE, reuse.finish().toBuffer());
     if (userDict !== null) await put(USERDICT_FILE, userDict);
 
     const summary = merger.summary();

@@ -17,7 +17,7 @@
  */
 
 /** Bump on any change of layout or meaning of the files above. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';
@@ -27,6 +27,8 @@ export const GRAMS_FILE = 'grams.bin';
 export const POSITIONS_FILE = 'positions.bin';
 export const USERDICT_FILE = 'userdict.txt';
 export const BLOCKS_FILE = 'blocks.bin';
+/** The text-reuse index (src/reuse): winnowed shingles of every paragraph, for similar passages and the draft check. */
+export const REUSE_FILE = 'reuse.bin';
 export const wordShardFile = (k: number) => `words-${k}.json`;
 
 export interface Manifest {

@@ -4,6 +4,7 @@
  * behind the interfaces the engine reads (`IndexReader`). This module knows
  * files, not queries: the engine (src/search) is assembled over it elsewhere.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzerFingerprint, dictionaryHash } from '../analyze/analyzer.js';
@@ -20,6 +21,7 @@ import {
   IndexError,
   MANIFEST_FILE,
   POSITIONS_FILE,
+  REUSE_FILE,
   TEXTS_FILE,
   USERDICT_FILE,
   type Manifest,
@@ -28,6 +30,7 @@ import { GramPostings } from './postings.js';
 import { currentGeneration } from './storage.js';
 import { readWholeFile, TextStore, type ReportText } from './textstore.js';
 import { WordIndex } from './wordindex.js';
+import { ReuseIndex } from '../reuse/index.js';
 
 /** Which reports hold a character or bigram, and where each bigram stands. */
 export interface DocLists {
@@ -70,6 +73,8 @@ export interface IndexReader {
   readonly words: WordStats;
   /** The user dictionary the index was built with (null: none); queries must be segmented with it. */
   readonly userDictionary: string | null;
+  /** The text-reuse index (read on first use: it is large, and only the precedents views need it). */
+  reuse(): ReuseIndex;
   /** Reads the parts a first query would otherwise wait for (positions, word shards), in the background. */
   warm(): Promise<void>;
   close(): void;
@@ -174,6 +179,7 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
   }
   const words = new WordIndex(genDir, manifest.wordShards, records.length, sums);
   let warming: Promise<void> | null = null;
+  let reuseIndex: ReuseIndex | null = null;
   return {
     info: {
       dir: genDir,
@@ -188,6 +194,19 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
     texts,
     words,
     userDictionary,
+    reuse() {
+      if (!reuseIndex) {
+        const buf = readFileSync(join(genDir, REUSE_FILE));
+        verifyWhole(REUSE_FILE, buf, sums[REUSE_FILE]);
+        const byId = new Map(records.map((r, i) => [r.id, i]));
+        try {
+          reuseIndex = ReuseIndex.fromBuffer(buf, (id) => texts.read(byId.get(id)!).text.split('\n'));
+        } catch (err) {
+          throw damaged(REUSE_FILE, err);
+        }
+      }
+      return reuseIndex;
+    },
     warm() {
       warming ??= (async () => {
         const buf = await readLarge(positionsPath);

@@ -14,6 +14,7 @@
  * const res = await engine.search(query, { regions: [], years: [2024] }, { sort: 'relevance', page: 1, size: 10 });
  * // => { total: 2, facets: {…}, hits: [{ id, title, …, passages: [{ paragraph: 10, start, end, text, ranges }] }] }
  */
+import type { DraftCheck, SimilarResult } from '../reuse/index.js';
 import type {
   CountBucket,
   CountField,
@@ -63,6 +64,14 @@ export interface Engine {
    * at a time); `matchCount` always counts the whole text.
    */
   paragraphs(id: string, query: SearchQuery | null, range?: ParagraphRange): Promise<ReportParagraphs | null>;
+  /**
+   * Precedents (src/reuse): passages of other reports that share wording with
+   * paragraph `paragraph` of report `id` (null when either is unknown), and
+   * which parts of a draft already stand in the archive. Optional: a backend
+   * without a reuse index leaves them out, and the web says so.
+   */
+  similar?(id: string, paragraph: number): Promise<SimilarResult | null>;
+  draftCheck?(text: string): Promise<DraftCheck>;
   /** Releases open files; the snapshot must not be used afterwards. */
   close(): void;
 }

@@ -28,6 +28,7 @@ import type {
   ReportDocument,
 } from '../types.js';
 import type { CountOptions, Engine } from './engine.js';
+import { checkDraft, similarPassages, type DraftCheck, type ReuseIndex, type SimilarResult } from '../reuse/index.js';
 import { QueryBudget } from './budget.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
@@ -284,6 +285,23 @@ export class LocalEngine implements Engine {
     if (doc === undefined) return null;
     const report = (await this.report(id))!;
     return reportParagraphs(report, this.index.texts.read(doc).norm, query ? queryMatcher(query) : [], range);
+  }
+
+  async similar(id: string, paragraph: number): Promise<SimilarResult | null> {
+    const doc = this.byId.get(id);
+    if (doc === undefined) return null;
+    const count = splitParagraphs(this.index.texts.read(doc).text).length;
+    if (!Number.isInteger(paragraph) || paragraph < 0 || paragraph >= count) return null;
+    return similarPassages(this.index.reuse(), id, paragraph);
+  }
+
+  /** The snapshot's text-reuse index, for the corpus-wide pass (`report-search reuse`). */
+  reuseIndex(): ReuseIndex {
+    return this.index.reuse();
+  }
+
+  async draftCheck(text: string): Promise<DraftCheck> {
+    return checkDraft(this.index.reuse(), text);
   }
 
   /** Releases the snapshot's open files (after the server has swapped in a newer one). */

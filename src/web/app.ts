@@ -18,6 +18,7 @@ import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
 import { healthRoutes } from './routes/health.js';
 import { kwicRoutes } from './routes/kwic.js';
+import { reuseRoutes } from './routes/reuse.js';
 import { trendRoutes } from './routes/trend.js';
 import { searchRoutes } from './routes/search.js';
 
@@ -77,6 +78,7 @@ export function createApp(options: AppOptions): Express {
   app.use(healthRoutes(handle, options.health));
   app.use(trendRoutes(handle));
   app.use(kwicRoutes(handle));
+  app.use(reuseRoutes(handle));
 
   app.use(notFound);
   app.use(errorHandler);

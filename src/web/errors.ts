@@ -75,6 +75,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   } else if (err instanceof NotFoundError) {
     status = 404;
     message = err.message;
+  } else if (err?.name === 'NotSupported') {
+    // a view this backend cannot serve (precedents without a reuse index): said, not a crash
+    status = 501;
+    message = err.message;
   } else if (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500) {
     // express's own 4xx (a malformed %-escape in the path, …): its English message is not for users
     status = err.status;
