@@ -15,6 +15,9 @@
  * // => { total: 2, facets: {…}, hits: [{ id, title, …, passages: [{ paragraph: 10, start, end, text, ranges }] }] }
  */
 import type { DraftCheck, SimilarResult } from '../reuse/index.js';
+
+/** The precedents' result shapes, for the edges (which do not import the reuse layer). */
+export type { DraftCheck, SimilarResult };
 import type {
   CountBucket,
   CountField,

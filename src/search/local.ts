@@ -33,7 +33,7 @@ import { QueryBudget } from './budget.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
-import { bestPassages, reportParagraphs, splitParagraphs } from './passages.js';
+import { hitData, reportParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
 import { compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from './facet-buckets.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
@@ -424,19 +424,7 @@ export class LocalEngine implements Engine {
   }
 
   private hit(doc: number, score: number, terms: QueryMatcher): HitData {
-    const r = this.records[doc];
     const { text, norm } = this.index.texts.read(doc);
-    const { passages, matchCount } = bestPassages(text, norm, terms);
-    return {
-      id: r.id,
-      title: r.title,
-      issuer: r.issuer,
-      region: { province: r.region.province, city: r.region.city, county: r.region.county },
-      year: r.year,
-      date: r.date,
-      score: Math.round(score * 1e4) / 1e4,
-      matchCount,
-      passages,
-    };
+    return hitData(this.records[doc], text, norm, score, terms);
   }
 }

@@ -18,7 +18,7 @@
  *   result already shows) while the body holds a match; a match only there gives the lead
  *   passage, as no match does.
  */
-import type { ParagraphData, ParagraphRange, PassageData, Range, ReportDocument, ReportParagraphs } from '../types.js';
+import type { DocRecord, HitData, ParagraphData, ParagraphRange, PassageData, Range, ReportDocument, ReportParagraphs } from '../types.js';
 import { splitsPair } from './highlight.js';
 import { termsMatcher, type QueryMatcher } from './occurrences.js';
 
@@ -381,4 +381,20 @@ function paragraphView(text: string, normText: string, matcher: QueryMatcher, ra
 export function reportParagraphs(report: ReportDocument, normText: string, terms: MatchSource, range?: ParagraphRange): ReportParagraphs {
   const { paragraphs, total, matchCount } = paragraphView(report.text, normText, asMatcher(terms), range);
   return { report, paragraphs, matchCount, from: range?.from ?? 0, totalParagraphs: total };
+}
+
+/** A hit as the engine API gives it (`SearchResult.hits`), from the report's metadata and text, for any backend. */
+export function hitData(r: Omit<DocRecord, 'chars'>, text: string, normText: string, score: number, terms: MatchSource): HitData {
+  const { passages, matchCount } = bestPassages(text, normText, terms);
+  return {
+    id: r.id,
+    title: r.title,
+    issuer: r.issuer,
+    region: { province: r.region.province, city: r.region.city, county: r.region.county },
+    year: r.year,
+    date: r.date,
+    score: Math.round(score * 1e4) / 1e4,
+    matchCount,
+    passages,
+  };
 }

@@ -77,7 +77,7 @@ describe('command-line errors', () => {
   it('check: a sound index exits 0, a damaged one 1 with what is wrong', () => {
     const ok = cli(['check', '--index', indexDir]);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/索引完好：.*6 个文件.*36 篇报告/);
+    expect(ok.stdout).toMatch(/索引完好：.*7 个文件.*36 篇报告/);
     expectMessage(cli(['check', '--index', damaged]), /索引已损坏[\s\S]*docs\.json 的校验和不符[\s\S]*npm run index/);
   });
 

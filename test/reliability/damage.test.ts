@@ -30,6 +30,8 @@ async function answers(engine: Engine) {
     const res = await search(engine, r);
     out.push({ ...res, tookMs: 0 });
     for (const h of res.hits.slice(0, 5)) out.push(await engine.paragraphs(h.id, null));
+    // the reuse index is read by the precedents views: damaged, it must be refused there too
+    if (res.hits.length && engine.similar) out.push(await engine.similar(res.hits[0].id, 0));
   }
   return out;
 }
@@ -64,7 +66,7 @@ describe('damaged bytes', () => {
   it('the undamaged index passes check', async () => {
     const r = await checkIndex(indexDir);
     expect(r.problems).toEqual([]);
-    expect(r.files).toBe(6); // texts, grams, positions, blocks, words-0, docs (the manifest checks itself)
+    expect(r.files).toBe(7); // texts, grams, positions, blocks, words-0, docs, reuse (the manifest checks itself)
   });
 
   it('every file, 4 seeded offsets each: the same answers or an IndexError, never a wrong answer; check finds each', async () => {

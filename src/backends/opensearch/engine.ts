@@ -36,7 +36,7 @@ import { FilterIndex, SELF, UNKNOWN_REGION } from '../../search/filters.js';
 import { fuzzyContains, fuzzyKey, fuzzyOccurrences, fuzzyView, type FuzzyView } from '../../search/fuzzy.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from '../../search/limits.js';
 import { queryMatcher, type QueryMatcher } from '../../search/occurrences.js';
-import { bestPassages, reportParagraphs, splitParagraphs } from '../../search/passages.js';
+import { hitData, reportParagraphs, splitParagraphs } from '../../search/passages.js';
 import { nearHolds, termOccurrences as exactOccurrences } from '../../search/proximity.js';
 import { commonAncestor, MAX_DEPTH } from '../../search/regions.js';
 import type {
@@ -496,20 +496,7 @@ export class OpenSearchEngine implements Engine {
   }
 
   private hit(src: SourceDoc, score: number, terms: QueryMatcher): HitData {
-    const r = src.meta;
-    const text = src.original;
-    const { passages, matchCount } = bestPassages(text, normalize(text), terms);
-    return {
-      id: r.id,
-      title: r.title,
-      issuer: r.issuer,
-      region: { province: r.region.province, city: r.region.city, county: r.region.county },
-      year: r.year,
-      date: r.date,
-      score: Math.round(score * 1e4) / 1e4,
-      matchCount,
-      passages,
-    };
+    return hitData(src.meta, src.original, normalize(src.original), score, terms);
   }
 }
 

@@ -10,8 +10,7 @@
  * Spans are data from the engine; the pages escape every slice and mark the spans here.
  */
 import express, { Router, type Request } from 'express';
-import type { DraftCheck, SimilarResult } from '../../reuse/index.js';
-import type { Engine, EngineHandle } from '../../search/engine.js';
+import type { DraftCheck, Engine, EngineHandle, SimilarResult } from '../../search/engine.js';
 import { ParamError, type RawQuery } from '../../search/request.js';
 import type { Range } from '../../types.js';
 import { NotFoundError } from '../errors.js';
