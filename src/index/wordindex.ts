@@ -16,7 +16,7 @@
  * `loadJSON` reads) directly. A test checks it against `add` + `toJSON`.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { verifyWhole } from './checksum.js';
@@ -25,6 +25,9 @@ import { wordShardFile } from './format.js';
 import { VarintList } from './varint.js';
 
 export const TITLE_BOOST = 3;
+
+/** Word shards are all loaded at start-up while their files stay under this size in all (the sample, ×10). */
+export const WARM_SHARD_BYTES = 64 << 20;
 
 /** MiniSearch's default BM25 parameters. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
@@ -234,9 +237,18 @@ export class WordIndex {
     return ms;
   }
 
-  /** Loads every shard now, reading the files off the main thread (a server warms up after start). */
-  async warm(): Promise<void> {
-    for (let k = 0; k < this.shardCount; k++) {
+  /**
+   * Loads shards now, reading the files off the main thread (a server warms up
+   * after start) — all of them while their files stay under `maxBytes` in all;
+   * a larger archive loads shard 0 only (for the field lengths) and the rest on
+   * demand: a loaded shard holds several times its file size in the heap, and
+   * serving memory matters more than the first query's tens of milliseconds.
+   */
+  async warm(maxBytes = WARM_SHARD_BYTES): Promise<void> {
+    let total = 0;
+    for (let k = 0; k < this.shardCount; k++) total += (await stat(join(this.dir, wordShardFile(k)))).size;
+    const upTo = total <= maxBytes ? this.shardCount : 1;
+    for (let k = 0; k < upTo; k++) {
       if (this.loaded.has(k)) continue;
       const bytes = await readFile(join(this.dir, wordShardFile(k)));
       if (!this.loaded.has(k)) this.loaded.set(k, this.parse(k, bytes));
