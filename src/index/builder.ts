@@ -172,7 +172,8 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
         words.addField(n, 1, a.words.body.map((id) => toGlobal[id]), a.words.bodyFreqs);
         const { text, ...meta } = doc;
         records.push({ ...meta, chars: text.length });
-        reuse.add({ id: doc.id, paragraphs: text.split('\n'), year: doc.year, region: regionPath(doc.region), date: doc.date });
+        // fingerprints were taken on the worker thread with the same (default) settings
+        reuse.add({ id: doc.id, paragraphs: text.split('\n'), year: doc.year, region: regionPath(doc.region), date: doc.date }, a.reuse);
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
       }
         bar?.update(i + 1);

@@ -15,6 +15,7 @@ import type { ReportDocument, SkippedFile } from '../types.js';
 import { analyzeGrams, type GramData } from './postings.js';
 import { prepareText, type PreparedText } from './textstore.js';
 import { countTerms } from './wordindex.js';
+import { reportFingerprints, resolveOptions, type ReportFingerprints } from '../reuse/index.js';
 
 /** Bump when the cache entry's shape changes: old entries are then simply not found. */
 const CACHE_VERSION = 2;
@@ -59,7 +60,12 @@ export interface AnalyzedText {
   grams: GramData;
   /** The text store's form of the text. */
   text: PreparedText;
+  /** Winnowed shingles of each paragraph, for the text-reuse index (src/reuse). */
+  reuse: ReportFingerprints;
 }
+
+/** The reuse index's settings: the builder uses the same defaults (`new ReuseIndexBuilder()`). */
+const REUSE_OPTIONS = resolveOptions();
 
 export interface FileResult {
   docs: ReportDocument[];
@@ -146,7 +152,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   if (entry) {
     analyzed = entry.docs.map((d, i): AnalyzedText => {
       const norm = normalize(d.text);
-      return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm) };
+      return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: reportFingerprints(d.text.split('\n'), REUSE_OPTIONS) };
     });
   } else {
     const r = await ingestFile(task.dataDir, task.file);
@@ -155,7 +161,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
       const norm = normalize(d.text);
       const w = countWords(d.title, norm);
       counts.push(w.packed);
-      return { words: w.ids, grams: analyzeGrams(norm), text: prepareText(d.text, norm) };
+      return { words: w.ids, grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: reportFingerprints(d.text.split('\n'), REUSE_OPTIONS) };
     });
     entry = { docs: r.docs, skipped: r.skipped, counts };
     if (cachePath) {
