@@ -23,7 +23,7 @@
 import { parseQuery } from '../query/parser.js';
 import { MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from '../search/limits.js';
 import { ParamError, parseSearchParams, type RawQuery } from '../search/request.js';
-import type { Filters, Level, MatchMode, SearchQuery } from '../types.js';
+import type { Filters, MatchMode, SearchQuery } from '../types.js';
 
 export type TrendBy = 'year' | 'region';
 export type KwicSort = 'corpus' | 'left' | 'right' | 'date' | 'region';
@@ -38,14 +38,7 @@ export const DEFAULT_KWIC_SIZE = 50;
 export const KWIC_SORTS: readonly KwicSort[] = ['corpus', 'left', 'right', 'date', 'region'];
 
 /** Every search filter and the match mode, as the search page validates them. */
-export interface Filtered {
-  regions: string[];
-  years: number[];
-  from?: string | null;
-  to?: string | null;
-  issuers?: string[];
-  types?: string[];
-  levels?: Level[];
+export interface Filtered extends Filters {
   match?: MatchMode;
 }
 

@@ -16,6 +16,7 @@ import { currentGeneration, removeDeadLeftovers } from '../../src/index/storage.
 import type { Engine } from '../../src/search/engine.js';
 import { openEngine } from '../../src/search/open.js';
 import { CORPUS_DIR, search, type TestRequest } from '../helpers/fixture-index.js';
+import { mulberry32 } from '../../bench/corpus.js';
 
 const REQUESTS: TestRequest[] = [{ q: '三项制度' }, { q: '独一无二的崩溃测试短语' }, { q: '法治 OR 发展', size: 50 }, { q: '' }];
 const KILLS = 30;
@@ -31,14 +32,8 @@ async function answers(indexDir: string) {
   }
 }
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark's seeded generator (mulberry32), so a failure can be replayed. */
+const rng = mulberry32;
 
 /** Runs `index`; kills it with `signal` after `afterMs` (or when `when` resolves). */
 function runIndex(dataDir: string, indexDir: string, kill?: { afterMs?: number; when?: Promise<void>; signal: NodeJS.Signals }) {

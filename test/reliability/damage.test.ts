@@ -16,6 +16,7 @@ import { currentGeneration } from '../../src/index/storage.js';
 import type { Engine } from '../../src/search/engine.js';
 import { openEngine } from '../../src/search/open.js';
 import { CORPUS_DIR, search, type TestRequest } from '../helpers/fixture-index.js';
+import { mulberry32 } from '../../bench/corpus.js';
 
 const QUERIES: TestRequest[] = [
   '三项制度', '重大行政决策', '法治政府建设', '行政执法公示', '"法治 政府"', '营商环境', '法律顾问 OR 公职律师',
@@ -36,15 +37,8 @@ async function answers(engine: Engine) {
   return out;
 }
 
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark's seeded generator (mulberry32), so a failure can be replayed. */
+const rng = mulberry32;
 
 let work: string;
 let indexDir: string;

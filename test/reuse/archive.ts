@@ -23,15 +23,9 @@ import { ingestFolder } from '../../src/ingest/index.js';
 import { charStream } from '../../src/reuse/shingles.js';
 import type { ReuseDoc } from '../../src/reuse/reuseindex.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benchmark's seeded generator, so a failure can be replayed.
+import { mulberry32 } from '../../bench/corpus.js';
+export { mulberry32 };
 
 export const BOILERPLATE = [
   '坚持以习近平新时代中国特色社会主义思想为指导',
