@@ -165,7 +165,7 @@ async function measureScale(scale: number): Promise<ScaleResult> {
 
   const runs = runsFor(scale);
   log(`×${scale}: queries, ${runs} runs per class`);
-  const q = (await runChild<QueriesOut>('queries.ts', [indexDir, '--runs', String(runs)])).result;
+  const q = (await runChild<QueriesOut>('queries.ts', [indexDir, '--runs', String(runs), '--source', corpus.dataDir])).result;
   return {
     scale,
     commit,

@@ -7,6 +7,8 @@
  *
  * `--only NAME` with `node --cpu-prof` profiles one class (see bench/run.ts --profile).
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalize } from '../../src/analyze/analyzer.js';
 import { parseQuery } from '../../src/query/parser.js';
@@ -20,6 +22,8 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '200' },
     only: { type: 'string' },
     'no-brute': { type: 'boolean', default: false },
+    /** The corpus folder (JSONL) the index was built from: hits are also counted over the source texts, before cleaning. */
+    source: { type: 'string' },
   },
 });
 const indexDir = positionals[0];
@@ -96,6 +100,20 @@ const servingMaxRssMb = process.resourceUsage().maxRSS / 1024;
 let chars = 0;
 let utf8Bytes = 0;
 let reports = 0;
+/** The source texts (as written in the corpus's JSONL, before cleaning), when the corpus folder is given. */
+async function readSource(dir: string): Promise<BruteDoc[]> {
+  const out: BruteDoc[] = [];
+  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n')) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line) as { content: string; province: string; year: number };
+      out.push({ text: normalize(row.content), province: row.province, year: row.year });
+    }
+  }
+  return out;
+}
+const sourceDocs = values.source && !values['no-brute'] ? await readSource(values.source) : null;
+
 if (!values['no-brute']) {
   // Every report's normalised text as a JS string, found by paging through the empty query.
   const docs: BruteDoc[] = [];
@@ -117,6 +135,11 @@ if (!values['no-brute']) {
     const res = results[q.name];
     res.bruteMs = quantile(samples, 0.5);
     res.bruteHits = n;
+    if (sourceDocs && sourceDocs.length) {
+      // Cleaning must not lose body text: the reports whose *source* text holds the terms are the same.
+      res.sourceHits = bruteCount(sourceDocs, q.terms, q.filter);
+      if (res.sourceHits !== res.hits) log(`${q.name}: the index found ${res.hits} reports, the source texts hold ${res.sourceHits}`);
+    }
     if (n !== res.hits) log(`${q.name}: the index found ${res.hits} reports, the scan ${n}`);
   }
 }

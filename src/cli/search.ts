@@ -1,5 +1,7 @@
 /** `report-search search QUERY`: the engine API from a terminal, as text or JSON. */
 import { looserQuery } from '../query/parser.js';
+import type { Engine } from '../search/engine.js';
+import { fuzzyTotal } from '../search/hints.js';
 import { openEngine } from '../search/open.js';
 import { engineRequest, parseSearchParams, type RawQuery } from '../search/request.js';
 import type { PassageData } from '../types.js';
@@ -44,24 +46,30 @@ export async function runSearch(args: string[]): Promise<number> {
   }
   const state = parseSearchParams(raw);
   const { query, filters, options } = engineRequest(state);
-  const res = await (backend.kind === 'opensearch'
-    ? withOpenSearch(backend.url, async () => (await openOpenSearchEngine({ url: backend.url })).search(query, filters, options))
+  // The search, and the 模糊 count a short 精确 list gets beside it (as on the search page).
+  const run = async (engine: Engine) => {
+    const result = await engine.search(query, filters, options);
+    return { result, fuzzy: await fuzzyTotal(engine, { query, filters, options }, result.total) };
+  };
+  const { result: res, fuzzy } = await (backend.kind === 'opensearch'
+    ? withOpenSearch(backend.url, async () => run(await openOpenSearchEngine({ url: backend.url })))
     : (async () => {
         const engine = await openEngine((values.index as string | undefined) ?? process.env.INDEX_DIR ?? 'index', { warm: false });
         try {
-          return await engine.search(query, filters, options);
+          return await run(engine);
         } finally {
           engine.close();
         }
       })());
   if (values.json) {
-    const out = { query: state.q, page: state.page, size: state.size, ...res, warnings: query.parsed.warnings, looserQuery: looserQuery(query.parsed) };
+    const out = { query: state.q, page: state.page, size: state.size, ...res, warnings: query.parsed.warnings, looserQuery: looserQuery(query.parsed), ...(fuzzy !== null ? { fuzzyTotal: fuzzy } : {}) };
     console.log(JSON.stringify(out, null, 2));
     return 0;
   }
   const color = !!process.stdout.isTTY;
   for (const w of query.parsed.warnings) console.log(`查询提示：${w}`);
   console.log(`共 ${res.total} 篇报告，第 ${state.page} 页，用时 ${res.tookMs} 毫秒`);
+  if (fuzzy !== null && fuzzy > res.total) console.log(`忽略标点、空格和引号的模糊匹配可找到 ${fuzzy} 篇（加 --match fuzzy）`);
   res.hits.forEach((h, i) => {
     const region = [h.region.province, h.region.city, h.region.county].filter(Boolean).join(' ');
     console.log(`\n${(state.page - 1) * state.size + i + 1}. ${h.title}`);

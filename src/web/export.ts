@@ -9,7 +9,7 @@ import type { Filters } from '../types.js';
 import { encodeRows, MAX_EXPORT_LINES, searchColumns, searchRows, type Column, type Links } from '../research/export.js';
 import { parseFormat } from '../research/params.js';
 import type { Engine } from '../search/engine.js';
-import { DEFAULT_SIZE, defaultRequest, defaultSort, engineRequest, parseSearchParams, type RawQuery, type SearchRequest } from '../search/request.js';
+import { DEFAULT_SIZE, defaultRequest, engineRequest, parseSearchParams, type RawQuery, type SearchRequest } from '../search/request.js';
 import { docUrl, searchUrl } from './urls.js';
 
 /** Absolute links for the permalink column, on the host the request came to. */

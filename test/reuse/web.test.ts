@@ -82,9 +82,15 @@ describe('precedents', () => {
 
   it('limits and bad input are 400s with a Chinese message; an unknown report is a 404', async () => {
     expect((await post('/api/reuse', { text: '法'.repeat(20_001) })).body.error).toContain('最多 20000 个字符');
-    expect((await post('/api/reuse', {})).status).toBe(400);
-    expect((await getJson(srv.base, '/api/similar?id=x')).status).toBe(400);
-    expect((await getJson(srv.base, '/api/similar?id=no-such&p=0')).status).toBe(404);
+    const empty = await post('/api/reuse', {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toBe('请提供要比对的文字（text）');
+    const noParagraph = await getJson(srv.base, '/api/similar?id=x');
+    expect(noParagraph.status).toBe(400);
+    expect(noParagraph.body.error).toContain('参数 p');
+    const unknown = await getJson(srv.base, '/api/similar?id=no-such&p=0');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toContain('找不到这份报告');
     const { $ } = await getPage(srv.base, `/similar?${qs([['id', (await search(fx.engine, { size: 1 })).hits[0].id], ['p', 0]])}`);
     expect($('h1').text()).toContain('相似表述');
   });

@@ -9,7 +9,8 @@
  *
  * Spans are data from the engine; the pages escape every slice and mark the spans here.
  */
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
+import { mergeRanges } from '../../search/highlight.js';
 import type { DraftCheck, Engine, EngineHandle, SimilarResult } from '../../search/engine.js';
 import { ParamError, type RawQuery } from '../../search/request.js';
 import type { Range } from '../../types.js';
@@ -108,12 +109,7 @@ export function reuseRoutes(source: EngineHandle): Router {
       title: asked.title,
       number: p + 1,
       backUrl: docUrl(id, '', `p-${p}`),
-      html: highlightHtml(asked.text, sorted(result.hits.flatMap((h) => h.sourceSpans)).reduce<Range[]>((acc, r) => {
-        const last = acc[acc.length - 1];
-        if (last && r[0] < last[1]) last[1] = Math.max(last[1], r[1]);
-        else acc.push([r[0], r[1]]);
-        return acc;
-      }, [])),
+      html: highlightHtml(asked.text, mergeRanges(sorted(result.hits.flatMap((h) => h.sourceSpans)))),
       origins: earliest.map((o) => ({
         text: asked.text.slice(o.start, o.end),
         url: docUrl(o.id, '', o.anchor),
@@ -123,7 +119,7 @@ export function reuseRoutes(source: EngineHandle): Router {
     });
   });
 
-  const draftPage = async (req: Request, text: string | null) => {
+  const draftPage = async (text: string | null) => {
     if (text === null) return { text: '', result: null };
     const result = await draftOf(source.current(), text);
     const sources = new Map<string, { title: string; url: string; meta: string }>();
@@ -156,11 +152,11 @@ export function reuseRoutes(source: EngineHandle): Router {
   };
 
   router.get('/reuse', async (req, res) => {
-    res.render('reuse', { pageTitle: '查重比对 - 报告搜索', max: MAX_DRAFT_CHARS, ...(await draftPage(req, null)) });
+    res.render('reuse', { pageTitle: '查重比对 - 报告搜索', max: MAX_DRAFT_CHARS, ...(await draftPage(null)) });
   });
 
   router.post('/reuse', form, async (req, res) => {
-    res.render('reuse', { pageTitle: '查重比对结果 - 报告搜索', max: MAX_DRAFT_CHARS, ...(await draftPage(req, draftText(req.body))) });
+    res.render('reuse', { pageTitle: '查重比对结果 - 报告搜索', max: MAX_DRAFT_CHARS, ...(await draftPage(draftText(req.body))) });
   });
 
   return router;

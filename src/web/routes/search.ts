@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import type { Engine, EngineHandle } from '../../search/engine.js';
 import { engineRequest, parseSearchParams, type EngineRequest, type RawQuery, type SearchRequest } from '../../search/request.js';
 import type { SearchResponse } from '../../types.js';
+import { fuzzyTotal } from '../../search/hints.js';
 import { searchResponse } from '../api.js';
 import { searchPageModel, suggestionCandidates } from '../viewmodels.js';
 import { parseFormat } from '../../research/params.js';
@@ -24,24 +25,6 @@ async function suggestionCounts(engine: Engine, state: SearchRequest, looser: st
     }
   }
   return counts;
-}
-
-/** 精确 results up to this many get the 模糊 count beside them (a second search, bounded to small result lists). */
-export const FUZZY_HINT_MAX = 20;
-
-/**
- * How many reports 模糊 would find, when 精确 found few: the count the page shows
- * with a link. Null when not counted (模糊 already, nothing to match, many results,
- * or the count was refused by the request's cost budget).
- */
-async function fuzzyTotal(engine: Engine, query: EngineRequest, total: number): Promise<number | null> {
-  if (query.query.match !== 'exact' || total > FUZZY_HINT_MAX || query.query.parsed.positiveTerms.length === 0) return null;
-  try {
-    const res = await engine.search({ ...query.query, match: 'fuzzy' }, query.filters, { ...query.options, page: 1, size: 1 });
-    return res.total;
-  } catch {
-    return null;
-  }
 }
 
 export function searchRoutes(source: EngineHandle): Router {
