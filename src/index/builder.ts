@@ -24,7 +24,7 @@ import {
   REUSE_FILE,
   TEXTS_FILE,
   USERDICT_FILE,
-  wordShardFile,
+  WORDS_FILE,
   IndexError,
   type Manifest,
 } from './format.js';
@@ -43,7 +43,7 @@ import {
 } from './storage.js';
 import { TextStoreWriter } from './textstore.js';
 import { regionPath, ReuseIndexBuilder } from '../reuse/index.js';
-import { shardCountFor, WordIndexBuilder } from './wordindex.js';
+import { WordIndexBuilder } from './wordindex.js';
 
 export interface BuildOptions {
   dataDir: string;
@@ -139,8 +139,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   try {
     texts = new TextStoreWriter(join(tmpDir, TEXTS_FILE));
     const postings = new PostingsBuilder();
-    // Shards are sized from the archive's bytes (≈ its characters ×3 in UTF-8) before reading it.
-    const words = new WordIndexBuilder(shardCountFor(totalBytes / 3));
+    const words = new WordIndexBuilder();
     // Text reuse: every report's winnowed shingles, in the same pass (src/reuse).
     const reuse = new ReuseIndexBuilder(undefined, Math.max(1 << 20, Math.round(totalBytes / 3)));
     const records: DocRecord[] = [];
@@ -198,7 +197,10 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     await put(GRAMS_FILE, grams);
     await put(POSITIONS_FILE, positions);
     await put(BLOCKS_FILE, blocksFile(blockCrcs(grams), blockCrcs(positions)));
-    for (let k = 0; k < words.shardCount; k++) await put(wordShardFile(k), words.shardJSON(k));
+    opts.signal?.throwIfAborted();
+    const w = words.write(join(tmpDir, WORDS_FILE));
+    files[WORDS_FILE] = w.bytes;
+    checksums[WORDS_FILE] = w.checksum;
     await put(DOCS_FILE, JSON.stringify(records));
     await put(REUSE_FILE, reuse.finish().toBuffer());
     if (userDict !== null) await put(USERDICT_FILE, userDict);
@@ -211,7 +213,6 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       builtAt: new Date().toISOString(),
       dataFingerprint: dataHash.digest('hex').slice(0, 32),
       statFingerprint: statFp,
-      wordShards: words.shardCount,
       hasUserDict,
       ingest: { found: summary.found, skipped: summary.skipped.length, duplicates: summary.duplicates.length },
       files,

@@ -2,15 +2,16 @@
  * `report-search check`: verifies a whole generation — the manifest's own
  * checksum, the size and CRC32 of every file, every block of the postings,
  * every text record (its CRC32, and that it inflates), the report table and
- * the word shards. What start-up checks lazily, this checks all at once.
+ * every term's word postings. What start-up checks lazily, this checks all at once.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileCrc32, parseBlocksFile } from './checksum.js';
-import { BLOCKS_FILE, DOCS_FILE, FORMAT_VERSION, GRAMS_FILE, IndexError, POSITIONS_FILE, TEXTS_FILE, type Manifest } from './format.js';
+import { BLOCKS_FILE, DOCS_FILE, FORMAT_VERSION, GRAMS_FILE, IndexError, POSITIONS_FILE, TEXTS_FILE, WORDS_FILE, type Manifest } from './format.js';
 import { readManifest } from './reader.js';
 import { currentGeneration } from './storage.js';
 import { readWholeFile, TextStore } from './textstore.js';
+import { WordIndex } from './wordindex.js';
 
 export interface CheckReport {
   /** The generation checked (null: none). */
@@ -88,6 +89,14 @@ export async function checkIndex(indexDir: string): Promise<CheckReport> {
       for (let d = 0; d < store.docCount; d++) store.read(d);
     } finally {
       store.close();
+    }
+  });
+  await inner(WORDS_FILE, () => {
+    const words = WordIndex.open(genDir, manifest.reports);
+    try {
+      words.verifyAll();
+    } finally {
+      words.close();
     }
   });
   if (report.problems.length) report.problems.push('——请运行 npm run index 重新建立索引');

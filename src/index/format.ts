@@ -9,7 +9,7 @@
  *     texts.bin        normalised texts (UTF-16LE) + the differences to the originals
  *     grams.bin        character n-gram postings (which reports hold each gram)
  *     positions.bin    where each bigram stands in each report
- *     words-<k>.json   MiniSearch word index, sharded by term
+ *     words.bin        word statistics for BM25 ranking: term dictionary + postings
  *     userdict.txt     copy of the data folder's user dictionary, when there is one
  *     blocks.bin       CRC32 of every 64 KiB block of grams.bin and positions.bin
  *
@@ -17,7 +17,7 @@
  */
 
 /** Bump on any change of layout or meaning of the files above. */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';
@@ -29,7 +29,8 @@ export const USERDICT_FILE = 'userdict.txt';
 export const BLOCKS_FILE = 'blocks.bin';
 /** The text-reuse index (src/reuse): winnowed shingles of every paragraph, for similar passages and the draft check. */
 export const REUSE_FILE = 'reuse.bin';
-export const wordShardFile = (k: number) => `words-${k}.json`;
+/** Word statistics for ranking (src/index/wordindex.ts). */
+export const WORDS_FILE = 'words.bin';
 
 export interface Manifest {
   formatVersion: number;
@@ -40,7 +41,6 @@ export interface Manifest {
   dataFingerprint: string;
   /** Hash of paths, sizes and modification times under the data folder: a cheap staleness check. */
   statFingerprint: string;
-  wordShards: number;
   hasUserDict: boolean;
   ingest: { found: number; skipped: number; duplicates: number };
   /** Byte size of each file of the generation, checked on load to catch truncation. */

@@ -24,6 +24,7 @@ import {
   REUSE_FILE,
   TEXTS_FILE,
   USERDICT_FILE,
+  WORDS_FILE,
   type Manifest,
 } from './format.js';
 import { GramPostings } from './postings.js';
@@ -59,8 +60,8 @@ export interface TextSource {
 export interface WordStats {
   /** BM25 scores of `docs` for these words (0 for the others), indexed by report number. */
   scores(words: string[], docs: ArrayLike<number> | null): Float64Array;
-  /** Loads what scoring needs now rather than at the first query. */
-  warm(): Promise<void>;
+  /** Forgets cached postings (the benchmark times reads, not the cache). */
+  clearCache(): void;
 }
 
 /** Everything the engine reads of one index generation. */
@@ -75,7 +76,7 @@ export interface IndexReader {
   readonly userDictionary: string | null;
   /** The text-reuse index (read on first use: it is large, and only the precedents views need it). */
   reuse(): ReuseIndex;
-  /** Reads the parts a first query would otherwise wait for (positions, word shards), in the background. */
+  /** Reads the parts a first query would otherwise wait for (the positions file), in the background. */
   warm(): Promise<void>;
   close(): void;
 }
@@ -177,7 +178,13 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
     texts.close();
     throw damaged(GRAMS_FILE, err);
   }
-  const words = new WordIndex(genDir, manifest.wordShards, records.length, sums);
+  let words: WordIndex;
+  try {
+    words = WordIndex.open(genDir, records.length);
+  } catch (err) {
+    texts.close();
+    throw damaged(WORDS_FILE, err);
+  }
   let warming: Promise<void> | null = null;
   let reuseIndex: ReuseIndex | null = null;
   return {
@@ -212,7 +219,6 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
         const buf = await readLarge(positionsPath);
         positions ??= buf;
         grams.warmPositions();
-        await words.warm();
       })().catch((err) => {
         throw damaged(POSITIONS_FILE, err);
       });
@@ -220,6 +226,7 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
     },
     close() {
       texts.close();
+      words.close();
     },
   };
 }

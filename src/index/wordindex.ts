@@ -1,61 +1,47 @@
 /**
- * The word index: MiniSearch over jieba words, one document per report, title
- * boosted over body, BM25 scoring. It ranks; it never decides what matches
- * (the n-gram postings and the text store do, exactly).
+ * The word index: BM25 statistics over the analyzer's (jieba) words, one
+ * document per report, title boosted over body. It ranks; it never decides
+ * what matches (the n-gram postings and the text store do, exactly).
  *
- * A large archive would make one MiniSearch too big to serialise (its JSON
- * passes V8's longest string) and slow to load, so the index is sharded by
- * term: shard k holds the terms whose hash is k, for every report. Each shard
- * is a complete MiniSearch with the same documents, the same document count
- * and the true field lengths, so a term's BM25 score is the one a single index
- * would give. Shards load lazily, on the first query that needs them.
+ * Scores are MiniSearch's: the same BM25 (k 1.2, b 0.7, d 0.5), the same
+ * field lengths (distinct words per field), boosts and "times the number of
+ * words matched" — a test checks them against MiniSearch's own `search`. The
+ * statistics are not kept in MiniSearch's in-memory form: at ×100 (12,000
+ * reports) its radix tree and per-term maps took 2.4 GB of heap and 342 MB of
+ * JSON on disk, and loading a shard cost the first query 130–280 ms. Instead,
+ * `words.bin` is a sorted term dictionary over compact postings, and only the
+ * dictionary and the field lengths stay in memory; a term's postings are read
+ * from the file (the page cache) when a query needs them.
  *
- * Building: MiniSearch's `add` walks its radix tree once per token (150 M
- * times for 12,000 reports), so the builder counts each report's terms once
- * and writes MiniSearch's own serialisation (format 2: what `toJSON` gives and
- * `loadJSON` reads) directly. A test checks it against `add` + `toJSON`.
+ * Layout of `words.bin` (little endian):
+ *   header   "RSW1", u32 docs, u32 terms, u32 CRC32 of the head, f64 headBytes,
+ *            f64 average title length, f64 average body length      (40 bytes)
+ *   head     u32 title length[docs], u32 body length[docs],
+ *            u32 term byte offset[terms + 1], f64 postings offset[terms + 1],
+ *            u32 postings CRC32[terms], UTF-8 of the terms (sorted bytewise)
+ *   postings per term: varint title df, varint body df, varint title bytes,
+ *            then per field (doc delta − 1, frequency) varint pairs
+ * The head is checked when the file is opened, each term's postings when read.
  */
-import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import MiniSearch from 'minisearch';
-import { verifyWhole } from './checksum.js';
+import { checksumError, crc32 } from './checksum.js';
 import { charge } from './cost.js';
-import { wordShardFile } from './format.js';
-import { VarintList } from './varint.js';
+import { IndexError, WORDS_FILE } from './format.js';
+import { AppendFile } from './storage.js';
+import { readVarint, varintAt, VarintList } from './varint.js';
 
 export const TITLE_BOOST = 3;
 
-/** Word shards are all loaded at start-up while their files stay under this size in all (the sample, ×10). */
-export const WARM_SHARD_BYTES = 64 << 20;
-
 /** MiniSearch's default BM25 parameters. */
-const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+export const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
-interface WordDoc {
-  id: number;
-  title: string[];
-  body: string[];
-}
+const MAGIC = 'RSW1';
+/** Bytes of decoded postings kept between queries: a few common words' lists at ×100. */
+const CACHE_BYTES = 16 << 20;
 
-const FIELDS = ['title', 'body'] as const;
-
-/** Options shared by the reference `add` path (tests) and loading: documents are arrays of analyzer words. */
-export const miniSearchOptions = {
-  idField: 'id',
-  fields: [...FIELDS],
-  extractField: (doc: unknown, field: string) => (doc as Record<string, unknown>)[field] as string,
-  stringifyField: (value: unknown) => value as string,
-  tokenize: (value: unknown) => (Array.isArray(value) ? (value as string[]) : [String(value)]),
-  processTerm: (term: string) => term,
-  searchOptions: {
-    tokenize: (s: string) => [s],
-    processTerm: (term: string) => term,
-    prefix: false,
-    fuzzy: false,
-    boost: { title: TITLE_BOOST },
-  },
-};
+const sizeOf = (p: TermPostings | null) => 64 + (p ? 8 * (p.df[0] + p.df[1]) : 0);
+const HEADER_BYTES = 40;
 
 /** A report's distinct words with their counts, one field. */
 export interface TermCounts {
@@ -70,33 +56,26 @@ export function countTerms(words: string[]): TermCounts {
   return { terms: [...counts.keys()], freqs: Uint32Array.from(counts.values()) };
 }
 
-/** FNV-1a: a stable hash, so a term's shard does not depend on the run. */
-export function shardOf(term: string, shards: number): number {
-  if (shards === 1) return 0;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) {
-    h ^= term.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+/** Appends a LEB128 varint to `out` at `p`; returns the position after it. */
+function putVarint(out: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    out[p++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
   }
-  return (h >>> 0) % shards;
-}
-
-/** How many shards for an archive of this many characters (≈ 4 M characters a shard, at most 64). */
-export function shardCountFor(totalChars: number): number {
-  return Math.max(1, Math.min(64, Math.ceil(totalChars / 4_000_000)));
+  out[p++] = v;
+  return p;
 }
 
 export class WordIndexBuilder {
   private readonly ids = new Map<string, number>();
   private readonly terms: string[] = [];
-  /** Per field, per term id: (doc delta, frequency) varint pairs, and the last doc added. */
+  /** Per field, per term id: (doc delta − 1, frequency) varint pairs, the last doc added, and the df. */
   private readonly lists: Array<Array<VarintList | undefined>> = [[], []];
   private readonly last: number[][] = [[], []];
+  private readonly df: number[][] = [[], []];
   /** Per field, per doc: distinct words (MiniSearch's field length). */
   private readonly lengths: number[][] = [[], []];
   private docs = 0;
-
-  constructor(readonly shardCount: number) {}
 
   /** The builder's id of a term, interning it when new. */
   intern(term: string): number {
@@ -116,6 +95,7 @@ export class WordIndexBuilder {
   addField(doc: number, field: 0 | 1, termIds: ArrayLike<number>, freqs: ArrayLike<number>): void {
     const lists = this.lists[field];
     const last = this.last[field];
+    const df = this.df[field];
     this.lengths[field][doc] = termIds.length;
     for (let i = 0; i < termIds.length; i++) {
       const id = termIds[i];
@@ -123,10 +103,12 @@ export class WordIndexBuilder {
       if (list === undefined) {
         list = lists[id] = new VarintList();
         last[id] = -1;
+        df[id] = 0;
       }
       list.push(doc - last[id] - 1);
       list.push(freqs[i]);
       last[id] = doc;
+      df[id]++;
     }
     if (doc + 1 > this.docs) this.docs = doc + 1;
   }
@@ -137,151 +119,283 @@ export class WordIndexBuilder {
     this.addField(doc, 1, body.terms.map((t) => this.intern(t)), body.freqs);
   }
 
-  /** Shard `k` in MiniSearch's serialisation format 2. */
-  shardJSON(k: number): string {
+  /** Writes `words.bin` to `path`; returns its size and CRC32 (for the manifest). */
+  write(path: string): { bytes: number; checksum: number } {
     const n = this.docs;
-    const ids: string[] = [];
-    const lengths: string[] = [];
+    const order = this.terms.map((t, id) => ({ id, utf8: Buffer.from(t, 'utf8') }));
+    order.sort((a, b) => Buffer.compare(a.utf8, b.utf8));
+    const t = order.length;
+    const termBytes = order.reduce((s, o) => s + o.utf8.length, 0);
+
+    const lengths = new Uint32Array(2 * n);
     const sums = [0, 0];
-    for (let d = 0; d < n; d++) {
-      const t = this.lengths[0][d] ?? 0;
-      const b = this.lengths[1][d] ?? 0;
-      ids.push(`"${d}":${d}`);
-      lengths.push(`"${d}":[${t},${b}]`);
-      sums[0] += t;
-      sums[1] += b;
-    }
-    const entries: string[] = [];
-    for (let id = 0; id < this.terms.length; id++) {
-      const term = this.terms[id];
-      if (shardOf(term, this.shardCount) !== k) continue;
-      const fields: string[] = [];
-      for (let f = 0; f < 2; f++) {
-        const list = this.lists[f][id];
-        if (!list) continue;
-        const parts: string[] = [];
-        let doc = -1;
-        list.forEachPair((delta, freq) => {
-          doc += delta + 1;
-          parts.push(`"${doc}":${freq}`);
-        });
-        fields.push(`"${f}":{${parts.join(',')}}`);
+    for (let f = 0; f < 2; f++) {
+      for (let d = 0; d < n; d++) {
+        const l = this.lengths[f][d] ?? 0;
+        lengths[f * n + d] = l;
+        sums[f] += l;
       }
-      entries.push(`[${JSON.stringify(term)},{${fields.join(',')}}]`);
     }
-    const avg = n ? [sums[0] / n, sums[1] / n] : [0, 0];
-    return (
-      `{"documentCount":${n},"nextId":${n},"documentIds":{${ids.join(',')}},"fieldIds":{"title":0,"body":1},` +
-      `"fieldLength":{${lengths.join(',')}},"averageFieldLength":${JSON.stringify(avg)},"storedFields":{},"dirtCount":0,` +
-      `"index":[${entries.join(',')}],"serializationVersion":2}`
-    );
+    const termOffsets = new Uint32Array(t + 1);
+    const postOffsets = new Float64Array(t + 1);
+    const postCrcs = new Uint32Array(t);
+    const records: Uint8Array[] = [];
+    const scratch = new Uint8Array(30);
+    let at = 0;
+    let pos = 0;
+    for (let i = 0; i < t; i++) {
+      const { id, utf8 } = order[i];
+      termOffsets[i] = pos;
+      pos += utf8.length;
+      const title = this.lists[0][id]?.bytes() ?? new Uint8Array(0);
+      const body = this.lists[1][id]?.bytes() ?? new Uint8Array(0);
+      let p = putVarint(scratch, 0, this.df[0][id] ?? 0);
+      p = putVarint(scratch, p, this.df[1][id] ?? 0);
+      p = putVarint(scratch, p, title.length);
+      const record = new Uint8Array(p + title.length + body.length);
+      record.set(scratch.subarray(0, p));
+      record.set(title, p);
+      record.set(body, p + title.length);
+      records.push(record);
+      postOffsets[i] = at;
+      postCrcs[i] = crc32(record);
+      at += record.length;
+    }
+    termOffsets[t] = pos;
+    postOffsets[t] = at;
+
+    // The head: u32/f64 arrays first (f64 aligned at 8 from the start of the file), then the term bytes.
+    const u32Bytes = 4 * (2 * n + t + 1);
+    const pad = (HEADER_BYTES + u32Bytes) % 8 ? 4 : 0;
+    const headBytes = u32Bytes + pad + 8 * (t + 1) + 4 * t + termBytes;
+    const head = Buffer.alloc(headBytes);
+    let h = 0;
+    const put = (arr: Uint32Array | Float64Array) => {
+      head.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), h);
+      h += arr.byteLength;
+    };
+    put(lengths);
+    put(termOffsets);
+    h += pad;
+    put(postOffsets);
+    put(postCrcs);
+    for (const o of order) {
+      head.set(o.utf8, h);
+      h += o.utf8.length;
+    }
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.write(MAGIC, 0, 'latin1');
+    header.writeUInt32LE(n, 4);
+    header.writeUInt32LE(t, 8);
+    header.writeUInt32LE(crc32(head), 12);
+    header.writeDoubleLE(headBytes, 16);
+    header.writeDoubleLE(n ? sums[0] / n : 0, 24);
+    header.writeDoubleLE(n ? sums[1] / n : 0, 32);
+
+    const file = new AppendFile(path);
+    try {
+      file.write(header);
+      file.write(head);
+      // Records go out in batches: one write per term would be a system call per term.
+      let batch: Uint8Array[] = [];
+      let batchBytes = 0;
+      const flush = () => {
+        if (batchBytes) file.write(Buffer.concat(batch, batchBytes));
+        batch = [];
+        batchBytes = 0;
+      };
+      for (const r of records) {
+        batch.push(r);
+        batchBytes += r.length;
+        if (batchBytes >= 1 << 20) flush();
+      }
+      flush();
+      file.close();
+    } catch (err) {
+      file.abandon();
+      throw err;
+    }
+    return { bytes: file.bytes, checksum: file.checksum };
   }
+}
+
+/** One term's postings: per field, the reports (ascending) and the frequency in each. */
+export interface TermPostings {
+  df: [number, number];
+  docs: [Uint32Array, Uint32Array];
+  freqs: [Uint32Array, Uint32Array];
+}
+
+/** Decodes a term's record (checked by the caller). */
+function decodePostings(rec: Uint8Array): TermPostings {
+  const dfTitle = readVarint(rec, 0);
+  const dfBody = readVarint(rec, varintAt.end);
+  readVarint(rec, varintAt.end);
+  let p = varintAt.end;
+  const out: TermPostings = {
+    df: [dfTitle, dfBody],
+    docs: [new Uint32Array(dfTitle), new Uint32Array(dfBody)],
+    freqs: [new Uint32Array(dfTitle), new Uint32Array(dfBody)],
+  };
+  for (let f = 0; f < 2; f++) {
+    const docs = out.docs[f];
+    const freqs = out.freqs[f];
+    let doc = -1;
+    for (let i = 0; i < docs.length; i++) {
+      doc += readVarint(rec, p) + 1;
+      freqs[i] = readVarint(rec, varintAt.end);
+      p = varintAt.end;
+      docs[i] = doc;
+    }
+  }
+  if (p !== rec.length) throw new Error('postings do not end where the record does');
+  return out;
 }
 
 /**
- * A loaded shard: MiniSearch itself, plus read access to the term data its own
- * `termResults` reads. A subclass, so that access is type-checked against
- * MiniSearch's declared (protected) members: an upgrade that renames or
- * reshapes them fails `npm run typecheck`, and the score test against
- * `search` catches a change of meaning.
+ * `words.bin`, open: the term dictionary and field lengths in memory, the
+ * postings read per term from the file.
  */
-export class WordShard extends MiniSearch<WordDoc> {
-  /**
-   * Loads a shard from MiniSearch's serialisation. `loadJSON` always builds a
-   * plain MiniSearch; the subclass adds methods only (no fields), so the loaded
-   * object is given its prototype.
-   */
-  static fromJSON(json: string): WordShard {
-    return Object.setPrototypeOf(MiniSearch.loadJSON<WordDoc>(json, miniSearchOptions), WordShard.prototype) as WordShard;
-  }
-
-  /** Per field id, the reports holding `word` and its frequency in each. */
-  termData(word: string): ReadonlyMap<number, ReadonlyMap<number, number>> | undefined {
-    return this._index.get(word);
-  }
-
-  /** Distinct words per field of each report (the same in every shard). */
-  fieldLengths(): ReadonlyMap<number, number[]> {
-    return this._fieldLength;
-  }
-
-  averageFieldLength(field: number): number {
-    return this._avgFieldLength[field];
-  }
-}
-
 export class WordIndex {
-  private readonly loaded = new Map<number, WordShard>();
-  private lengths: Float64Array[] | null = null;
+  private fd: number | null;
+  readonly docCount: number;
+  readonly termCount: number;
+  private readonly avg: [number, number];
+  /** Title lengths then body lengths, per report. */
+  private readonly lengths: Float64Array[];
+  private readonly termOffsets: Uint32Array;
+  private readonly postOffsets: Float64Array;
+  private readonly postCrcs: Uint32Array;
+  private readonly termBytes: Buffer;
+  private readonly postingsAt: number;
+  /** Recently used terms' postings (a query's words repeat across pages and facets), at most `CACHE_BYTES`. */
+  private readonly cache = new Map<string, TermPostings | null>();
+  private cacheBytes = 0;
 
-  /** `checksums`: CRC32 per file name (the manifest's); each shard is checked when it is read. */
-  constructor(
-    private readonly dir: string,
-    readonly shardCount: number,
-    private readonly docCount: number,
-    private readonly checksums: Record<string, number> | null = null,
-  ) {}
-
-  private parse(k: number, bytes: Buffer): WordShard {
-    const name = wordShardFile(k);
-    if (this.checksums) verifyWhole(name, bytes, this.checksums[name]);
-    return WordShard.fromJSON(bytes.toString('utf8'));
-  }
-
-  private shard(k: number): WordShard {
-    let ms = this.loaded.get(k);
-    if (!ms) {
-      ms = this.parse(k, readFileSync(join(this.dir, wordShardFile(k))));
-      this.loaded.set(k, ms);
+  private constructor(
+    private readonly path: string,
+    expectedDocs: number,
+  ) {
+    this.fd = openSync(path, 'r');
+    try {
+      const header = this.readAt(0, HEADER_BYTES);
+      if (header.length < HEADER_BYTES || header.toString('latin1', 0, 4) !== MAGIC) throw checksumError(WORDS_FILE, '文件头不符');
+      this.docCount = header.readUInt32LE(4);
+      this.termCount = header.readUInt32LE(8);
+      const headCrc = header.readUInt32LE(12);
+      const headBytes = header.readDoubleLE(16);
+      this.avg = [header.readDoubleLE(24), header.readDoubleLE(32)];
+      if (this.docCount !== expectedDocs) throw new IndexError(`索引：文件 ${WORDS_FILE} 记录了 ${this.docCount} 份报告，应为 ${expectedDocs} 份（索引已损坏）——请运行 npm run index 重新建立索引`);
+      const head = this.readAt(HEADER_BYTES, headBytes);
+      if (head.length !== headBytes || crc32(head) !== headCrc) throw checksumError(WORDS_FILE, '词典');
+      const n = this.docCount;
+      const t = this.termCount;
+      // Copies, so the arrays are aligned whatever the head's offset in its pool.
+      const u32 = (at: number, count: number) => new Uint32Array(head.buffer.slice(head.byteOffset + at, head.byteOffset + at + 4 * count));
+      this.lengths = [Float64Array.from(u32(0, n)), Float64Array.from(u32(4 * n, n))];
+      let h = 8 * n;
+      this.termOffsets = u32(h, t + 1);
+      h += 4 * (t + 1);
+      if ((HEADER_BYTES + h) % 8) h += 4;
+      this.postOffsets = new Float64Array(head.buffer.slice(head.byteOffset + h, head.byteOffset + h + 8 * (t + 1)));
+      h += 8 * (t + 1);
+      this.postCrcs = u32(h, t);
+      h += 4 * t;
+      this.termBytes = Buffer.from(head.subarray(h));
+      if (this.termBytes.length !== this.termOffsets[t]) throw checksumError(WORDS_FILE, '词典长度不符');
+      this.postingsAt = HEADER_BYTES + headBytes;
+    } catch (err) {
+      this.close();
+      throw err;
     }
-    return ms;
   }
 
-  /**
-   * Loads shards now, reading the files off the main thread (a server warms up
-   * after start) — all of them while their files stay under `maxBytes` in all;
-   * a larger archive loads shard 0 only (for the field lengths) and the rest on
-   * demand: a loaded shard holds several times its file size in the heap, and
-   * serving memory matters more than the first query's tens of milliseconds.
-   */
-  async warm(maxBytes = WARM_SHARD_BYTES): Promise<void> {
-    let total = 0;
-    for (let k = 0; k < this.shardCount; k++) total += (await stat(join(this.dir, wordShardFile(k)))).size;
-    const upTo = total <= maxBytes ? this.shardCount : 1;
-    for (let k = 0; k < upTo; k++) {
-      if (this.loaded.has(k)) continue;
-      const bytes = await readFile(join(this.dir, wordShardFile(k)));
-      if (!this.loaded.has(k)) this.loaded.set(k, this.parse(k, bytes));
-      // Let requests in between shards: parsing one is a few milliseconds of main-thread work.
-      await new Promise((r) => setImmediate(r));
+  /** Opens `words.bin` of a generation holding `docs` reports. */
+  static open(dir: string, docs: number): WordIndex {
+    return new WordIndex(join(dir, WORDS_FILE), docs);
+  }
+
+  private readAt(position: number, length: number): Buffer {
+    if (this.fd === null) throw new Error('index: the word index was closed');
+    const buf = Buffer.allocUnsafe(length);
+    let off = 0;
+    while (off < length) {
+      const got = readSync(this.fd, buf, off, length - off, position + off);
+      if (got === 0) break;
+      off += got;
     }
-    this.fieldLengths(this.shard(0));
+    return off === length ? buf : buf.subarray(0, off);
   }
 
-  /** Field lengths per report (the same in every shard), as typed arrays for the scoring loop. */
-  private fieldLengths(ms: WordShard): Float64Array[] {
-    if (!this.lengths) {
-      const lengths = [new Float64Array(this.docCount), new Float64Array(this.docCount)];
-      for (const [doc, l] of ms.fieldLengths()) {
-        lengths[0][doc] = l[0];
-        lengths[1][doc] = l[1];
+  /** The dictionary slot of `word`, or -1: binary search over the UTF-8 bytes. */
+  private find(word: string): number {
+    const key = Buffer.from(word, 'utf8');
+    let lo = 0;
+    let hi = this.termCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = Buffer.compare(this.termBytes.subarray(this.termOffsets[mid], this.termOffsets[mid + 1]), key);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The postings of `word`, or null when no report holds it. */
+  postings(word: string): TermPostings | null {
+    const hit = this.cache.get(word);
+    if (hit !== undefined) {
+      // Most recently used last.
+      this.cache.delete(word);
+      this.cache.set(word, hit);
+      return hit;
+    }
+    const slot = this.find(word);
+    let result: TermPostings | null = null;
+    if (slot >= 0) {
+      const start = this.postOffsets[slot];
+      const length = this.postOffsets[slot + 1] - start;
+      const rec = this.readAt(this.postingsAt + start, length);
+      if (rec.length !== length || crc32(rec) !== this.postCrcs[slot]) throw checksumError(WORDS_FILE, `词“${word}”`);
+      try {
+        result = decodePostings(rec);
+      } catch {
+        throw checksumError(WORDS_FILE, `词“${word}”`);
       }
-      this.lengths = lengths;
     }
-    return this.lengths;
+    this.cache.set(word, result);
+    this.cacheBytes += sizeOf(result);
+    while (this.cacheBytes > CACHE_BYTES && this.cache.size > 1) {
+      const [oldest, value] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.cacheBytes -= sizeOf(value);
+    }
+    return result;
+  }
+
+  /** Reads and checks every term's postings (`report-search check`). */
+  verifyAll(): void {
+    for (let slot = 0; slot < this.termCount; slot++) {
+      const term = this.termBytes.toString('utf8', this.termOffsets[slot], this.termOffsets[slot + 1]);
+      if (this.find(term) !== slot) throw checksumError(WORDS_FILE, '词典顺序不符');
+      this.postings(term);
+    }
+    this.clearCache();
+  }
+
+  /** Forgets the cached postings (the benchmark times reads, not the cache). */
+  clearCache(): void {
+    this.cache.clear();
+    this.cacheBytes = 0;
   }
 
   /**
-   * BM25 scores of `docs` for these words (OR), as one MiniSearch would compute
-   * them in `search`: per word and field, BM25 (k 1.2, b 0.7, d 0.5) times the
-   * field's boost, summed, times the number of words matched. Reports outside
-   * `docs` score 0.
-   *
-   * It reads the shard's term data the way MiniSearch's own `termResults`
-   * does instead of calling `search`, which builds a result object per
-   * matching report and sorts them all; and it visits only the given reports
-   * when they are fewer than the word's postings (a filtered query). A test
-   * checks the scores against `search`.
+   * BM25 scores of `docs` for these words (OR), as one MiniSearch over the
+   * archive would compute them in `search`: per word and field, BM25 (k 1.2,
+   * b 0.7, d 0.5) times the field's boost, summed, times the number of words
+   * matched. Reports outside `docs` score 0; when `docs` are fewer than a
+   * word's postings, only they are looked up (a filtered query).
    */
   scores(words: string[], docs: ArrayLike<number> | null = null): Float64Array {
     const raw = new Float64Array(this.docCount);
@@ -296,17 +410,18 @@ export class WordIndex {
     let w = 0;
     for (const word of new Set(words)) {
       w++;
-      const ms = this.shard(shardOf(word, this.shardCount));
-      const data = ms.termData(word);
+      const data = this.postings(word);
       if (!data) continue;
-      const lengths = this.fieldLengths(ms);
-      for (const [fieldId, postings] of data) {
-        const avg = ms.averageFieldLength(fieldId);
-        const df = postings.size;
+      for (let f = 0; f < 2; f++) {
+        const df = data.df[f];
+        if (df === 0) continue;
+        const avg = this.avg[f];
         charge('postings', docs && docs.length < df ? docs.length : df);
-        const idf = Math.log(1 + (ms.documentCount - df + 0.5) / (df + 0.5));
-        const weight = boosts[fieldId] * idf;
-        const len = lengths[fieldId];
+        const idf = Math.log(1 + (this.docCount - df + 0.5) / (df + 0.5));
+        const weight = boosts[f] * idf;
+        const len = this.lengths[f];
+        const list = data.docs[f];
+        const freqs = data.freqs[f];
         const add = (doc: number, tf: number) => {
           raw[doc] += weight * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len[doc]) / avg)));
           if (stamp[doc] !== w) {
@@ -315,16 +430,33 @@ export class WordIndex {
           }
         };
         if (docs && docs.length < df) {
+          // Few reports: look each up in the sorted list.
           for (let i = 0; i < docs.length; i++) {
-            const tf = postings.get(docs[i]);
-            if (tf !== undefined) add(docs[i], tf);
+            const k = lowerBound(list, docs[i]);
+            if (k < list.length && list[k] === docs[i]) add(docs[i], freqs[k]);
           }
         } else {
-          for (const [doc, tf] of postings) if (!inDocs || inDocs[doc]) add(doc, tf);
+          for (let i = 0; i < list.length; i++) if (!inDocs || inDocs[list[i]]) add(list[i], freqs[i]);
         }
       }
     }
     for (let i = 0; i < raw.length; i++) raw[i] *= matched[i];
     return raw;
   }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+function lowerBound(a: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

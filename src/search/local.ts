@@ -79,7 +79,7 @@ export class LocalEngine implements Engine {
   private warming: Promise<void> | null = null;
 
   /**
-   * Reads what queries need (positions, word shards) and runs one query of
+   * Reads what queries need (the positions file) and runs one query of
    * each shape over the archive's own text, so the first user's query finds
    * files loaded and code compiled. Idempotent; `openEngine` starts it.
    */
@@ -104,6 +104,7 @@ export class LocalEngine implements Engine {
   clearCaches(): void {
     this.matcher.clearCache();
     this.index.texts.clearCache();
+    this.index.words.clearCache();
   }
 
   async search(query: SearchQuery, filters: Filters, options: SearchOptions): Promise<SearchResult> {

@@ -15,7 +15,7 @@ import { LocalEngine } from './local.js';
 
 export interface OpenOptions {
   /**
-   * Read the rest of the index (positions, every word shard) in the background
+   * Read the rest of the index (the positions file) in the background
    * after opening, so the first query does not wait for it. Default true.
    */
   warm?: boolean;
