@@ -94,6 +94,22 @@ export class BlockChecksums {
     }
   }
 
+  /**
+   * Verifies freshly read bytes: `data` holds whole blocks of the file from
+   * `fileOffset` (a block boundary) on; each is checked now (nothing is memoised:
+   * the caller read them from the file, not from checked memory).
+   */
+  verifyRange(data: Uint8Array, fileOffset: number): void {
+    const bs = this.blockSize;
+    const first = fileOffset / bs;
+    for (let s = 0; s < data.length; s += bs) {
+      const b = first + s / bs;
+      if (b >= this.crcs.length || crc32(data.subarray(s, Math.min(data.length, s + bs))) !== this.crcs[b]) {
+        throw checksumError(this.file, `第 ${b + 1} 块`);
+      }
+    }
+  }
+
   verifyAll(data: Uint8Array): void {
     this.fits(data.length);
     this.verify(data, 0, data.length);

@@ -15,13 +15,13 @@
  *   offsets    u32[keyCount + 1] byte offset of each key's list in `lists`
  *   lists      doc ids as delta-encoded LEB128 varints
  * Both files are checked per 64 KiB block (src/index/checksum.ts): the header
- * and tables of grams.bin at open, a key's list and position blocks the first
- * time a query reads them.
+ * and tables of grams.bin at open, a key's list and position blocks each time
+ * a query reads them from the file.
  * `positions.bin`: magic "RSP2" + 4 bytes, then for each bigram key, for each of
  *   its documents in order, a block: byte length (varint), then the positions of
  *   the bigram in that document's normalised text, delta-encoded varints.
  */
-import type { BlockChecksums } from './checksum.js';
+import type { ByteSource } from './bytesource.js';
 import { charge, CHARGE_EVERY } from './cost.js';
 import { IndexError } from './format.js';
 import { Bitset } from './bitset.js';
@@ -289,82 +289,63 @@ class PositionCursor {
   }
 }
 
-/** Read side of grams.bin and positions.bin, over Buffers kept off the JS heap. */
+/** Read side of grams.bin and positions.bin: the tables in memory, lists and position blocks read by range. */
 export class GramPostings {
   readonly docCount: number;
   private readonly keys: Uint32Array;
   private readonly counts: Uint32Array;
   private readonly offsets: Uint32Array;
   private readonly posStart: Float64Array;
-  private readonly lists: Uint8Array;
-  /** Where `lists` starts in grams.bin (block checks are in file offsets). */
+  /** Where the lists start in grams.bin. */
   private readonly listStart: number;
-  private readonly gramsData: Uint8Array;
   private vals = new Float64Array(8);
 
   /**
-   * `positions` may be a function: the positions file is then read when the
-   * first phrase of three or more characters needs it (the server reads it in
-   * the background meanwhile), so start-up does not wait for the largest file.
+   * `grams` and `positions` are the two files (src/index/bytesource.ts):
+   * the header and tables of grams.bin are read now — every query uses them;
+   * a key's document list and its position blocks when a query needs them.
    */
   constructor(
-    gramsBuf: Buffer,
-    positions: Buffer | (() => Buffer),
-    private readonly blocks: { grams: BlockChecksums; positions: BlockChecksums } | null = null,
+    private readonly grams: ByteSource,
+    private readonly positions: ByteSource,
   ) {
-    if (gramsBuf.length < 16 || gramsBuf.toString('latin1', 0, 4) !== 'RSG2') throw new IndexError('索引：文件 grams.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
-    if (blocks) {
-      blocks.grams.fits(gramsBuf.length);
-      blocks.grams.verify(gramsBuf, 0, 16);
-    }
-    if (typeof positions === 'function') this.loadPositions = positions;
-    else this.setPositions(positions);
-    // Typed arrays need alignment; a Buffer may not start aligned.
-    const data = gramsBuf.byteOffset % 8 === 0 ? gramsBuf : Buffer.from(gramsBuf);
-    const k = data.readUInt32LE(4);
+    const damaged = (why: string) => new IndexError(`索引：文件 grams.bin 已损坏（${why}）——请运行 npm run index 重新建立索引`);
+    if (grams.length < 16) throw damaged('文件头不符');
+    const head = Buffer.from(grams.read(0, 16));
+    if (head.toString('latin1', 0, 4) !== 'RSG2') throw damaged('文件头不符');
+    const k = head.readUInt32LE(4);
+    this.docCount = head.readUInt32LE(8);
     const listStart = 16 + 8 * k + 8 * k + 4 * (k + 1);
-    if (listStart > data.length) throw new IndexError('索引：文件 grams.bin 已损坏（表长度不符）——请运行 npm run index 重新建立索引');
-    // The tables are read by every query: check them now.
-    blocks?.grams.verify(data, 0, listStart);
-    this.docCount = data.readUInt32LE(8);
-    const base = data.byteOffset + 16;
-    this.posStart = new Float64Array(data.buffer, base, k);
-    this.keys = new Uint32Array(data.buffer, base + 8 * k, k);
-    this.counts = new Uint32Array(data.buffer, base + 12 * k, k);
-    this.offsets = new Uint32Array(data.buffer, base + 16 * k, k + 1);
-    if (listStart + this.offsets[k] !== data.length) throw new IndexError('索引：文件 grams.bin 已损坏（长度不符）——请运行 npm run index 重新建立索引');
-    this.lists = new Uint8Array(data.buffer, data.byteOffset + listStart, this.offsets[k]);
+    if (listStart > grams.length) throw damaged('表长度不符');
+    // A copy, aligned for the typed arrays whatever the source's offsets.
+    const tables = new Uint8Array(listStart - 16);
+    tables.set(grams.read(16, listStart));
+    this.posStart = new Float64Array(tables.buffer, 0, k);
+    this.keys = new Uint32Array(tables.buffer, 8 * k, k);
+    this.counts = new Uint32Array(tables.buffer, 12 * k, k);
+    this.offsets = new Uint32Array(tables.buffer, 16 * k, k + 1);
+    if (listStart + this.offsets[k] !== grams.length) throw damaged('长度不符');
     this.listStart = listStart;
-    this.gramsData = data;
-  }
-
-  /** Verifies key i's document list (once per block). */
-  private checkList(i: number): void {
-    this.blocks?.grams.verify(this.gramsData, this.listStart + this.offsets[i], this.listStart + this.offsets[i + 1]);
-  }
-
-  /** Verifies key i's position blocks: from its start to the next key's. */
-  private checkPositions(i: number, positions: Uint8Array): void {
-    if (!this.blocks) return;
-    const end = i + 1 < this.posStart.length ? this.posStart[i + 1] : positions.length;
-    this.blocks.positions.verify(positions, this.posStart[i], end);
-  }
-
-  private loadPositions: (() => Buffer) | null = null;
-  private positionsData: Uint8Array | null = null;
-
-  private setPositions(buf: Buffer): void {
-    if (this.blocks) {
-      this.blocks.positions.fits(buf.length);
-      this.blocks.positions.verify(buf, 0, 8);
+    if (positions.length < 8 || Buffer.from(positions.read(0, 8)).toString('latin1', 0, 4) !== 'RSP2') {
+      throw new IndexError('索引：文件 positions.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
     }
-    if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'RSP2') throw new IndexError('索引：文件 positions.bin 已损坏（文件头不符）——请运行 npm run index 重新建立索引');
-    this.positionsData = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  private get positions(): Uint8Array {
-    if (!this.positionsData) this.setPositions(this.loadPositions!());
-    return this.positionsData!;
+  /** Key i's document list (checked). */
+  private list(i: number): Uint8Array {
+    return this.grams.read(this.listStart + this.offsets[i], this.listStart + this.offsets[i + 1]);
+  }
+
+  /** Key i's position blocks (checked): from its start to the next key's. */
+  private blocksOf(i: number): Uint8Array {
+    const end = i + 1 < this.posStart.length ? this.posStart[i + 1] : this.positions.length;
+    return this.positions.read(this.posStart[i], end);
+  }
+
+  /** Forgets the ranges cached by the sources. */
+  clearCache(): void {
+    this.grams.clearCache();
+    this.positions.clearCache();
   }
 
   get keyCount(): number {
@@ -394,12 +375,11 @@ export class GramPostings {
   addDocsTo(key: number, into: Bitset): void {
     const i = this.find(key);
     if (i < 0) return;
-    this.checkList(i);
-    const lists = this.lists;
+    const lists = this.list(i);
     const words = into.words;
-    let p = this.offsets[i];
-    const end = this.offsets[i + 1];
-    charge('postings', end - p);
+    let p = 0;
+    const end = lists.length;
+    charge('postings', end);
     let doc = -1;
     while (p < end) {
       doc += readVarint(lists, p) + 1;
@@ -428,16 +408,9 @@ export class GramPostings {
   private cursor(key: number): PositionCursor | null {
     const i = this.find(key);
     if (i < 0 || key < 0x10000) return null;
-    const positions = this.positions;
-    this.checkList(i);
-    this.checkPositions(i, positions);
-    charge('postings', this.offsets[i + 1] - this.offsets[i]);
-    return new PositionCursor(this.lists, positions, this.offsets[i], this.offsets[i + 1], this.posStart[i]);
-  }
-
-  /** Reads the positions file now, if it is read lazily (the engine warms a snapshot in the background). */
-  warmPositions(): void {
-    void this.positions;
+    const list = this.list(i);
+    charge('postings', list.length);
+    return new PositionCursor(list, this.blocksOf(i), 0, list.length, 0);
   }
 
   /** The bigrams whose positions locate `term` (3+ code units): at offsets 0, 2, 4 … and length − 2, which cover every character. */

@@ -27,9 +27,10 @@ import {
   WORDS_FILE,
   type Manifest,
 } from './format.js';
+import { FileSource } from './bytesource.js';
 import { GramPostings } from './postings.js';
 import { currentGeneration } from './storage.js';
-import { readWholeFile, TextStore, type ReportText } from './textstore.js';
+import { TextStore, type ReportText } from './textstore.js';
 import { WordIndex } from './wordindex.js';
 import { ReuseIndex } from '../reuse/index.js';
 
@@ -45,6 +46,8 @@ export interface DocLists {
    * Single characters keep no positions: nothing is called for them.
    */
   forEachTermPositions(term: string, docs: ArrayLike<number>, fn: (doc: number, positions: number[]) => void): void;
+  /** Forgets cached byte ranges (the benchmark times reads, not the cache). */
+  clearCache(): void;
 }
 
 /** Report texts, read on demand. */
@@ -81,11 +84,6 @@ export interface IndexReader {
   close(): void;
 }
 
-/** Reads a file asynchronously, or in chunks where fs.readFile stops (2 GiB). */
-async function readLarge(path: string): Promise<Buffer> {
-  const { size } = await stat(path);
-  return size < 2 ** 31 - 1 ? readFile(path) : readWholeFile(path);
-}
 
 const REBUILD = '请运行 npm run index 重新建立索引';
 
@@ -132,11 +130,7 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
   checkManifest(manifest, analyzerFingerprint(dictionaryHash(userDictionary)));
 
   // Small files are checked whole now; grams.bin and positions.bin per block as they are read.
-  const [gramsBuf, docsBytes, blocksBytes] = await Promise.all([
-    readLarge(join(genDir, GRAMS_FILE)),
-    readFile(join(genDir, DOCS_FILE)),
-    readFile(join(genDir, BLOCKS_FILE)),
-  ]);
+  const [docsBytes, blocksBytes] = await Promise.all([readFile(join(genDir, DOCS_FILE)), readFile(join(genDir, BLOCKS_FILE))]);
   verifyWhole(DOCS_FILE, docsBytes, sums[DOCS_FILE]);
   verifyWhole(BLOCKS_FILE, blocksBytes, sums[BLOCKS_FILE]);
   const blocks = parseBlocksFile(blocksBytes, GRAMS_FILE, POSITIONS_FILE);
@@ -157,32 +151,24 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
     texts.close();
     throw damaged(TEXTS_FILE, new Error(`${texts.docCount} texts for ${records.length} reports`));
   }
-  // The positions file, the largest, arrives in the background (warm); a phrase
-  // query that comes first reads it synchronously instead of waiting.
-  const positionsPath = join(genDir, POSITIONS_FILE);
-  let positions: Buffer | null = null;
+  // The postings files stay on disk: a query reads a key's list and position blocks by range.
+  const sources: FileSource[] = [];
   let grams: GramPostings;
   try {
-    grams = new GramPostings(
-      gramsBuf,
-      () => {
-        try {
-          return (positions ??= readWholeFile(positionsPath));
-        } catch (err) {
-          throw damaged(POSITIONS_FILE, err);
-        }
-      },
-      blocks,
-    );
+    sources.push(new FileSource(join(genDir, GRAMS_FILE), blocks.grams));
+    sources.push(new FileSource(join(genDir, POSITIONS_FILE), blocks.positions));
+    grams = new GramPostings(sources[0], sources[1]);
   } catch (err) {
     texts.close();
-    throw damaged(GRAMS_FILE, err);
+    for (const s of sources) s.close();
+    throw damaged(sources.length < 2 ? (sources.length ? POSITIONS_FILE : GRAMS_FILE) : GRAMS_FILE, err);
   }
   let words: WordIndex;
   try {
     words = WordIndex.open(genDir, records.length);
   } catch (err) {
     texts.close();
+    for (const s of sources) s.close();
     throw damaged(WORDS_FILE, err);
   }
   let warming: Promise<void> | null = null;
@@ -215,18 +201,16 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
       return reuseIndex;
     },
     warm() {
+      // Into the page cache, not the heap: the first queries then read from memory.
       warming ??= (async () => {
-        const buf = await readLarge(positionsPath);
-        positions ??= buf;
-        grams.warmPositions();
-      })().catch((err) => {
-        throw damaged(POSITIONS_FILE, err);
-      });
+        for (const s of sources) await s.prefetch();
+      })();
       return warming;
     },
     close() {
       texts.close();
       words.close();
+      for (const s of sources) s.close();
     },
   };
 }

@@ -105,6 +105,7 @@ export class LocalEngine implements Engine {
     this.matcher.clearCache();
     this.index.texts.clearCache();
     this.index.words.clearCache();
+    this.index.lists.clearCache();
   }
 
   async search(query: SearchQuery, filters: Filters, options: SearchOptions): Promise<SearchResult> {

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bitset } from '../../src/index/bitset.js';
+import { MemorySource } from '../../src/index/bytesource.js';
 import { analyzeGrams, bigramKey, GramPostings, gramKeys, PostingsBuilder, termKeys } from '../../src/index/postings.js';
 
 function open(b: PostingsBuilder): GramPostings {
   const { grams, positions } = b.toBuffers();
-  return new GramPostings(grams, positions);
+  return new GramPostings(new MemorySource(grams), new MemorySource(positions));
 }
 
 describe('gramKeys', () => {
