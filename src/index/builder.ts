@@ -12,7 +12,7 @@ import { analyzerFingerprint, useUserDictionary } from '../analyze/analyzer.js';
 import { discover, FolderMerger } from '../ingest/index.js';
 import type { DocRecord, SkippedFile } from '../types.js';
 import type { FileTask } from './filework.js';
-import { blockCrcs, blocksFile, crc32, sealManifest } from './checksum.js';
+import { blocksFile, crc32, sealManifest } from './checksum.js';
 import { statFingerprint } from './fingerprint.js';
 import {
   BLOCKS_FILE,
@@ -29,7 +29,7 @@ import {
   type Manifest,
 } from './format.js';
 import { runFileTasks } from './pool.js';
-import { PostingsBuilder } from './postings.js';
+import { mergePostings, PostingsBuilder, type PostingsSegment } from './postings.js';
 import { readManifest } from './reader.js';
 import {
   currentGeneration,
@@ -97,6 +97,12 @@ export interface BuildSummary {
 
 export const CACHE_DIR = 'cache';
 const SMALL_ARCHIVE_BYTES = 4 << 20;
+/**
+ * Postings held before a segment is written (pairs, position blocks, word
+ * lists): the build's memory is bounded by this, not by the archive. ≈ 2,000
+ * reports of 20 k characters; each segment adds one merge input at the end.
+ */
+const SEGMENT_BYTES = 384 << 20;
 
 function progressBar(enabled: boolean, label: string) {
   if (!enabled || !process.stderr.isTTY) return null;
@@ -138,8 +144,14 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   let texts: TextStoreWriter | null = null;
   try {
     texts = new TextStoreWriter(join(tmpDir, TEXTS_FILE));
+    // Postings and word statistics are written in segments of bounded size and merged at the end.
     const postings = new PostingsBuilder();
     const words = new WordIndexBuilder();
+    const segments: PostingsSegment[] = [];
+    const flushSegment = (nextBase: number) => {
+      words.flushSegment(join(tmpDir, `words-seg-${segments.length}.tmp`));
+      segments.push(postings.flushSegment(join(tmpDir, `postings-seg-${segments.length}.tmp`), nextBase));
+    };
     // Text reuse: every report's winnowed shingles, in the same pass (src/reuse).
     const reuse = new ReuseIndexBuilder(undefined, Math.max(1 << 20, Math.round(totalBytes / 3)));
     const records: DocRecord[] = [];
@@ -174,6 +186,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
         // fingerprints were taken on the worker thread with the same (default) settings
         reuse.add({ id: doc.id, paragraphs: text.split('\n'), year: doc.year, region: regionPath(doc.region), date: doc.date }, a.reuse);
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
+        if (postings.memoryBytes + words.memoryBytes > SEGMENT_BYTES) flushSegment(records.length);
       }
         bar?.update(i + 1);
       },
@@ -193,10 +206,13 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     checksums[TEXTS_FILE] = texts.checksum;
     faultPoint('after-texts');
     opts.signal?.throwIfAborted();
-    const { grams, positions } = postings.toBuffers();
-    await put(GRAMS_FILE, grams);
-    await put(POSITIONS_FILE, positions);
-    await put(BLOCKS_FILE, blocksFile(blockCrcs(grams), blockCrcs(positions)));
+    flushSegment(records.length);
+    const merged = mergePostings(segments, join(tmpDir, GRAMS_FILE), join(tmpDir, POSITIONS_FILE), join(tmpDir, 'lists.tmp'));
+    files[GRAMS_FILE] = merged.grams.bytes;
+    checksums[GRAMS_FILE] = merged.grams.checksum;
+    files[POSITIONS_FILE] = merged.positions.bytes;
+    checksums[POSITIONS_FILE] = merged.positions.checksum;
+    await put(BLOCKS_FILE, blocksFile(merged.grams.blocks, merged.positions.blocks));
     opts.signal?.throwIfAborted();
     const w = words.write(join(tmpDir, WORDS_FILE));
     files[WORDS_FILE] = w.bytes;

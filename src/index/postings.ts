@@ -26,6 +26,8 @@ import { charge, CHARGE_EVERY } from './cost.js';
 import { IndexError } from './format.js';
 import { Bitset } from './bitset.js';
 import { readVarint, varintAt, VarintList } from './varint.js';
+import { rmSync } from 'node:fs';
+import { ByteReader, ByteWriter, KWayMerge, putVarint } from './bytestream.js';
 
 /** '\n' separates paragraphs: no query term contains it, so no gram crosses it. */
 const NEWLINE = 10;
@@ -128,7 +130,9 @@ const bucketOf = (key: number) => (key < 0x10000 ? key >>> 8 : 256 + (key >>> 20
 
 /**
  * Accumulates (key, doc) pairs and each report's position blocks, and turns
- * them into postings at the end.
+ * them into postings — in memory (`toBuffers`) or, for an archive of any
+ * size, as segments on disk merged at the end (`flushSegment`, `mergePostings`):
+ * the builder's memory is bounded by one segment, not by the archive.
  *
  * Inserting each pair into a per-key list touches scattered memory (a hash
  * slot, a list object, its buffer) and cost ~0.7 µs a pair — most of a build's
@@ -138,15 +142,38 @@ const bucketOf = (key: number) => (key < 0x10000 ? key >>> 8 : 256 + (key >>> 20
  * blocks are in key order too, so a cursor per report finds each in turn.
  */
 export class PostingsBuilder {
-  private readonly buckets: Float64Array[] = Array.from({ length: BUCKETS }, () => new Float64Array(16));
-  private readonly fill = new Uint32Array(BUCKETS);
-  private readonly docPositions: Uint8Array[] = [];
+  private buckets: Float64Array[] = [];
+  private fill = new Uint32Array(BUCKETS);
+  private docPositions: Uint8Array[] = [];
   private positionBytes = 0;
+  private pairs = 0;
+  /** The first report of the current segment, and how many it holds. */
+  private base = 0;
   private docCount = 0;
 
-  /** Adds one report; documents must be added in increasing id order. */
+  constructor() {
+    this.reset();
+  }
+
+  private reset(): void {
+    this.buckets = Array.from({ length: BUCKETS }, () => new Float64Array(16));
+    this.fill = new Uint32Array(BUCKETS);
+    this.docPositions = [];
+    this.positionBytes = 0;
+    this.pairs = 0;
+    this.docCount = 0;
+  }
+
+  /** Bytes held for the current segment (pairs and position blocks). */
+  get memoryBytes(): number {
+    return 8 * this.pairs + this.positionBytes;
+  }
+
+  /** Adds one report; reports must be added in increasing id order, from the segment's first one on. */
   add(docId: number, grams: GramData): void {
-    if (docId >= DOC_SPAN) throw new Error(`index: more than ${DOC_SPAN} reports in one index`);
+    const local = docId - this.base;
+    if (local < 0) throw new Error(`index: report ${docId} added after its segment was written`);
+    if (local >= DOC_SPAN) throw new Error(`index: more than ${DOC_SPAN} reports in one segment`);
     const keys = grams.keys;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
@@ -158,15 +185,62 @@ export class PostingsBuilder {
         next.set(arr);
         this.buckets[b] = arr = next;
       }
-      arr[n] = key * DOC_SPAN + docId;
+      arr[n] = key * DOC_SPAN + local;
       this.fill[b] = n + 1;
     }
-    this.docPositions[docId] = grams.positions;
+    this.pairs += keys.length;
+    this.docPositions[local] = grams.positions;
     this.positionBytes += grams.positions.length;
-    if (docId + 1 > this.docCount) this.docCount = docId + 1;
+    if (local + 1 > this.docCount) this.docCount = local + 1;
   }
 
-  /** Serialises to grams.bin and positions.bin. */
+  /**
+   * Calls `fn` for every key of the segment in key order: its document count,
+   * its last report (segment-local), its list (delta varints from −1) and its
+   * position blocks (empty for unigrams). The views are reused between calls.
+   */
+  private forEachKey(fn: (key: number, count: number, last: number, list: Uint8Array, positions: Uint8Array) => void): void {
+    const list = new VarintList();
+    let pos = new Uint8Array(1 << 16);
+    const cursor = new Float64Array(this.docCount);
+    for (let b = 0; b < BUCKETS; b++) {
+      const pairs = this.buckets[b].subarray(0, this.fill[b]).sort();
+      this.buckets[b] = new Float64Array(0); // release as we go
+      let i = 0;
+      while (i < pairs.length) {
+        const key = Math.floor(pairs[i] / DOC_SPAN);
+        const bigram = key >= 0x10000;
+        list.len = 0;
+        let posLen = 0;
+        let last = -1;
+        let count = 0;
+        while (i < pairs.length && Math.floor(pairs[i] / DOC_SPAN) === key) {
+          const doc = pairs[i] - key * DOC_SPAN;
+          list.push(doc - last - 1);
+          if (bigram) {
+            // This report's next block is this key's: blocks are in key order.
+            const src = this.docPositions[doc];
+            const at = cursor[doc];
+            const end = readVarint(src, at) + varintAt.end;
+            if (posLen + (end - at) > pos.length) {
+              const grown = new Uint8Array(Math.max(pos.length * 2, posLen + (end - at)));
+              grown.set(pos.subarray(0, posLen));
+              pos = grown;
+            }
+            // Blocks are mostly a few bytes: a loop beats allocating a subarray for set().
+            for (let j = at; j < end; j++) pos[posLen++] = src[j];
+            cursor[doc] = end;
+          }
+          last = doc;
+          count++;
+          i++;
+        }
+        fn(key, count, last, list.bytes(), pos.subarray(0, posLen));
+      }
+    }
+  }
+
+  /** Serialises to grams.bin and positions.bin in memory (one segment: tests and small tools). */
   toBuffers(): { grams: Buffer; positions: Buffer } {
     const keys: number[] = [];
     const counts: number[] = [];
@@ -176,38 +250,15 @@ export class PostingsBuilder {
     const positions = Buffer.alloc(8 + this.positionBytes);
     positions.write('RSP2', 0, 'latin1');
     let posLen = 8;
-    const cursor = new Float64Array(this.docCount);
-    for (let b = 0; b < BUCKETS; b++) {
-      const pairs = this.buckets[b].subarray(0, this.fill[b]).sort();
-      this.buckets[b] = new Float64Array(0); // release as we go
-      let i = 0;
-      while (i < pairs.length) {
-        const key = Math.floor(pairs[i] / DOC_SPAN);
-        const bigram = key >= 0x10000;
-        keys.push(key);
-        offsets.push(lists.len);
-        posStart.push(posLen);
-        let last = -1;
-        let count = 0;
-        while (i < pairs.length && Math.floor(pairs[i] / DOC_SPAN) === key) {
-          const doc = pairs[i] - key * DOC_SPAN;
-          lists.push(doc - last - 1);
-          if (bigram) {
-            // This report's next block is this key's: blocks are in key order.
-            const src = this.docPositions[doc];
-            const at = cursor[doc];
-            const end = readVarint(src, at) + varintAt.end;
-            // Blocks are mostly a few bytes: a loop beats allocating a subarray for set().
-            for (let j = at; j < end; j++) positions[posLen++] = src[j];
-            cursor[doc] = end;
-          }
-          last = doc;
-          count++;
-          i++;
-        }
-        counts.push(count);
-      }
-    }
+    this.forEachKey((key, count, _last, list, pos) => {
+      keys.push(key);
+      counts.push(count);
+      offsets.push(lists.len);
+      posStart.push(posLen);
+      lists.append(list);
+      positions.set(pos, posLen);
+      posLen += pos.length;
+    });
     const k = keys.length;
     const headerBytes = 16 + 8 * k + 4 * k * 2 + 4 * (k + 1);
     const grams = Buffer.alloc(headerBytes + lists.len);
@@ -222,6 +273,160 @@ export class PostingsBuilder {
     view[3 * k] = lists.len;
     grams.set(lists.bytes(), headerBytes);
     return { grams, positions: positions.subarray(0, posLen) };
+  }
+
+  /**
+   * Writes the current segment to `path` and starts the next one at report
+   * `nextBase`. A segment is a stream of records in key order: u32 key,
+   * varint count, varint last report, varint list bytes, the list, varint
+   * position bytes, the blocks. Returns the segment for `mergePostings`.
+   */
+  flushSegment(path: string, nextBase: number): PostingsSegment {
+    const w = new ByteWriter(path);
+    try {
+      this.forEachKey((key, count, last, list, pos) => {
+        w.u32(key);
+        w.varint(count);
+        w.varint(last);
+        w.varint(list.length);
+        w.write(list);
+        w.varint(pos.length);
+        w.write(pos);
+      });
+      w.close();
+    } catch (err) {
+      w.abandon();
+      throw err;
+    }
+    const segment = { path, base: this.base, docs: nextBase - this.base };
+    this.reset();
+    this.base = nextBase;
+    return segment;
+  }
+}
+
+/** A segment written by `flushSegment`: its file and its reports [base, base + docs). */
+export interface PostingsSegment {
+  path: string;
+  base: number;
+  docs: number;
+}
+
+/** What `mergePostings` wrote: sizes, CRC32s and block CRCs of grams.bin and positions.bin. */
+export interface MergedPostings {
+  grams: { bytes: number; checksum: number; blocks: Uint32Array };
+  positions: { bytes: number; checksum: number; blocks: Uint32Array };
+}
+
+/**
+ * Merges segments (in report order) into grams.bin and positions.bin,
+ * streaming: a key's lists are concatenated, the first delta of each
+ * segment's part rebased on the reports before it, and its position blocks
+ * copied as they are (they are in report order already). Only the tables
+ * (24 bytes a key) are held; the lists go through `listsTmp` first because
+ * grams.bin puts the tables before them. The segment files are deleted.
+ */
+export function mergePostings(segments: PostingsSegment[], gramsPath: string, positionsPath: string, listsTmp: string): MergedPostings {
+  const readers = segments.map((s) => new ByteReader(s.path));
+  const heads = new Float64Array(segments.length);
+  const lists = new ByteWriter(listsTmp);
+  const positions = new ByteWriter(positionsPath, true);
+  const keys = new GrowU32();
+  const counts = new GrowU32();
+  const offsets = new GrowU32();
+  const posStart = new GrowF64();
+  let docCount = 0;
+  for (const s of segments) docCount = Math.max(docCount, s.base + s.docs);
+  try {
+    const header = Buffer.alloc(8);
+    header.write('RSP2', 0, 'latin1');
+    positions.write(header);
+    const merge = new KWayMerge<number>(segments.length, (s) => (readers[s].done ? null : readers[s].u32()), (a, b) => a - b);
+    const first = new Uint8Array(10);
+    for (let next = merge.next(); next; next = merge.next()) {
+      keys.push(next.key);
+      offsets.push(lists.bytes);
+      posStart.push(positions.bytes);
+      let count = 0;
+      let prevLast = -1;
+      for (const s of next.streams) {
+        const r = readers[s];
+        const base = segments[s].base;
+        count += r.varint();
+        const last = r.varint();
+        const list = r.bytes(r.varint());
+        // The segment's first delta counts from −1 in segment numbers; rebase it on the merged list.
+        const firstLocal = readVarint(list, 0);
+        const rest = varintAt.end;
+        lists.write(first.subarray(0, putVarint(first, 0, base + firstLocal - prevLast - 1)));
+        lists.write(list.subarray(rest));
+        prevLast = base + last;
+        positions.write(r.bytes(r.varint()));
+        merge.advance(s);
+      }
+      counts.push(count);
+    }
+    offsets.push(lists.bytes);
+    const listsOut = lists.close();
+    const posOut = positions.close();
+    const k = keys.len;
+    if (listsOut.bytes >= 2 ** 32) throw new Error('index: document lists over 4 GiB in one index');
+    const grams = new ByteWriter(gramsPath, true);
+    try {
+      const head = Buffer.alloc(16);
+      head.write('RSG2', 0, 'latin1');
+      head.writeUInt32LE(k, 4);
+      head.writeUInt32LE(docCount, 8);
+      grams.write(head);
+      grams.write(posStart.bytes());
+      grams.write(keys.bytes());
+      grams.write(counts.bytes());
+      grams.write(offsets.bytes());
+      grams.copyFrom(listsTmp);
+      const gramsOut = grams.close();
+      return { grams: gramsOut, positions: posOut };
+    } catch (err) {
+      grams.abandon();
+      throw err;
+    }
+  } catch (err) {
+    positions.abandon();
+    throw err;
+  } finally {
+    for (const r of readers) r.remove();
+    rmSync(listsTmp, { force: true });
+  }
+}
+
+class GrowU32 {
+  arr = new Uint32Array(1 << 16);
+  len = 0;
+  push(v: number): void {
+    if (this.len === this.arr.length) {
+      const next = new Uint32Array(this.arr.length * 2);
+      next.set(this.arr);
+      this.arr = next;
+    }
+    this.arr[this.len++] = v;
+  }
+  bytes(): Uint8Array {
+    return new Uint8Array(this.arr.buffer, 0, this.len * 4);
+  }
+}
+
+class GrowF64 {
+  arr = new Float64Array(1 << 16);
+  len = 0;
+  push(v: number): void {
+    if (this.len === this.arr.length) {
+      const next = new Float64Array(this.arr.length * 2);
+      next.set(this.arr);
+      this.arr = next;
+    }
+    this.arr[this.len++] = v;
+  }
+  bytes(): Uint8Array {
+    return new Uint8Array(this.arr.buffer, 0, this.len * 8);
   }
 }
 

@@ -23,12 +23,12 @@
  *            then per field (doc delta − 1, frequency) varint pairs
  * The head is checked when the file is opened, each term's postings when read.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ByteReader, ByteWriter, KWayMerge, putVarint } from './bytestream.js';
 import { checksumError, crc32 } from './checksum.js';
 import { charge } from './cost.js';
 import { IndexError, WORDS_FILE } from './format.js';
-import { AppendFile } from './storage.js';
 import { readVarint, varintAt, VarintList } from './varint.js';
 
 export const TITLE_BOOST = 3;
@@ -56,26 +56,18 @@ export function countTerms(words: string[]): TermCounts {
   return { terms: [...counts.keys()], freqs: Uint32Array.from(counts.values()) };
 }
 
-/** Appends a LEB128 varint to `out` at `p`; returns the position after it. */
-function putVarint(out: Uint8Array, p: number, v: number): number {
-  while (v >= 0x80) {
-    out[p++] = (v & 0x7f) | 0x80;
-    v = Math.floor(v / 128);
-  }
-  out[p++] = v;
-  return p;
-}
-
 export class WordIndexBuilder {
   private readonly ids = new Map<string, number>();
   private readonly terms: string[] = [];
-  /** Per field, per term id: (doc delta − 1, frequency) varint pairs, the last doc added, and the df. */
-  private readonly lists: Array<Array<VarintList | undefined>> = [[], []];
-  private readonly last: number[][] = [[], []];
-  private readonly df: number[][] = [[], []];
+  /** Per field, per term id: (doc delta − 1, frequency) varint pairs, the last doc added, and the df — of the current segment. */
+  private lists: Array<Array<VarintList | undefined>> = [[], []];
+  private last: number[][] = [[], []];
+  private df: number[][] = [[], []];
   /** Per field, per doc: distinct words (MiniSearch's field length). */
   private readonly lengths: number[][] = [[], []];
   private docs = 0;
+  private held = 0;
+  private readonly segments: string[] = [];
 
   /** The builder's id of a term, interning it when new. */
   intern(term: string): number {
@@ -86,6 +78,11 @@ export class WordIndexBuilder {
       this.terms.push(term);
     }
     return id;
+  }
+
+  /** Bytes of postings held for the current segment (an estimate: list bytes plus per-list overhead). */
+  get memoryBytes(): number {
+    return this.held;
   }
 
   /**
@@ -104,12 +101,14 @@ export class WordIndexBuilder {
         list = lists[id] = new VarintList();
         last[id] = -1;
         df[id] = 0;
+        this.held += 96;
       }
       list.push(doc - last[id] - 1);
       list.push(freqs[i]);
       last[id] = doc;
       df[id]++;
     }
+    this.held += 3 * termIds.length;
     if (doc + 1 > this.docs) this.docs = doc + 1;
   }
 
@@ -119,51 +118,137 @@ export class WordIndexBuilder {
     this.addField(doc, 1, body.terms.map((t) => this.intern(t)), body.freqs);
   }
 
-  /** Writes `words.bin` to `path`; returns its size and CRC32 (for the manifest). */
-  write(path: string): { bytes: number; checksum: number } {
-    const n = this.docs;
-    const order = this.terms.map((t, id) => ({ id, utf8: Buffer.from(t, 'utf8') }));
-    order.sort((a, b) => Buffer.compare(a.utf8, b.utf8));
-    const t = order.length;
-    const termBytes = order.reduce((s, o) => s + o.utf8.length, 0);
+  /**
+   * Writes the postings held so far to a segment file and forgets them. A
+   * segment is a stream of records in term order (UTF-8 bytes): varint term
+   * bytes, the term, then per field varint df, varint last report, varint list
+   * bytes; then both lists. Reports keep their archive numbers.
+   */
+  flushSegment(path: string): void {
+    const ids: number[] = [];
+    for (let id = 0; id < this.terms.length; id++) if (this.lists[0][id] || this.lists[1][id]) ids.push(id);
+    const utf8 = ids.map((id) => Buffer.from(this.terms[id], 'utf8'));
+    const order = ids.map((_, i) => i).sort((x, y) => Buffer.compare(utf8[x], utf8[y]));
+    const w = new ByteWriter(path);
+    try {
+      const empty = new Uint8Array(0);
+      for (const i of order) {
+        const id = ids[i];
+        w.varint(utf8[i].length);
+        w.write(utf8[i]);
+        const parts = [this.lists[0][id]?.bytes() ?? empty, this.lists[1][id]?.bytes() ?? empty];
+        for (let f = 0; f < 2; f++) {
+          w.varint(this.df[f][id] ?? 0);
+          w.varint(parts[f].length ? this.last[f][id] : 0);
+          w.varint(parts[f].length);
+        }
+        w.write(parts[0]);
+        w.write(parts[1]);
+      }
+      w.close();
+    } catch (err) {
+      w.abandon();
+      throw err;
+    }
+    this.segments.push(path);
+    this.lists = [[], []];
+    this.last = [[], []];
+    this.df = [[], []];
+    this.held = 0;
+  }
 
+  /**
+   * Writes `words.bin` to `path` (segments written before are merged in and
+   * deleted; `tmpDir` holds the last segment and the postings while the head
+   * is assembled); returns its size and CRC32 (for the manifest).
+   */
+  write(path: string, tmpDir = dirname(path)): { bytes: number; checksum: number } {
+    if (this.held > 0 || this.segments.length === 0) this.flushSegment(join(tmpDir, `words-seg-${this.segments.length}.tmp`));
+    return mergeWordSegments(this.segments, this.lengths, this.docs, path, join(tmpDir, 'words-postings.tmp'));
+  }
+}
+
+/** Per field: df, last report, list bytes — of one segment's record. */
+interface FieldPart {
+  df: number;
+  last: number;
+  list: Uint8Array;
+}
+
+/**
+ * Merges word segments (in report order) into `words.bin`: a term's parts are
+ * concatenated per field, the first delta of each part rebased on the last
+ * report of the one before. The postings go to `postingsTmp` first (the head,
+ * with the dictionary, comes before them in the file).
+ */
+function mergeWordSegments(segments: string[], fieldLengths: number[][], n: number, path: string, postingsTmp: string): { bytes: number; checksum: number } {
+  const readers = segments.map((p) => new ByteReader(p));
+  const postings = new ByteWriter(postingsTmp);
+  const termOffsets: number[] = [0];
+  const postOffsets: number[] = [];
+  const postCrcs: number[] = [];
+  const termChunks: Buffer[] = [];
+  let termBytes = 0;
+  try {
+    const merge = new KWayMerge<Buffer>(
+      segments.length,
+      (s) => (readers[s].done ? null : Buffer.from(readers[s].bytes(readers[s].varint()))),
+      (a, b) => Buffer.compare(a, b),
+    );
+    const record = new VarintList();
+    const scratch = new Uint8Array(10);
+    for (let next = merge.next(); next; next = merge.next()) {
+      const parts: FieldPart[][] = [[], []];
+      for (const s of next.streams) {
+        const r = readers[s];
+        const meta = [0, 1].map(() => ({ df: r.varint(), last: r.varint(), bytes: r.varint() }));
+        for (let f = 0; f < 2; f++) {
+          // Copies: the reader's view is reused by its next read.
+          const list = Uint8Array.from(r.bytes(meta[f].bytes));
+          if (meta[f].df) parts[f].push({ df: meta[f].df, last: meta[f].last, list });
+        }
+        merge.advance(s);
+      }
+      const fields = parts.map((ps) => {
+        const out = new VarintList();
+        let prevLast = -1;
+        for (const p of ps) {
+          // Every part counts its first delta from −1; rebase it on the part before.
+          const firstDoc = readVarint(p.list, 0);
+          const rest = varintAt.end;
+          out.append(scratch.subarray(0, putVarint(scratch, 0, firstDoc - prevLast - 1)));
+          out.append(p.list.subarray(rest));
+          prevLast = p.last;
+        }
+        return { df: ps.reduce((sum, p) => sum + p.df, 0), bytes: out.bytes() };
+      });
+      record.len = 0;
+      record.push(fields[0].df);
+      record.push(fields[1].df);
+      record.push(fields[0].bytes.length);
+      record.append(fields[0].bytes);
+      record.append(fields[1].bytes);
+      const rec = record.bytes();
+      postOffsets.push(postings.bytes);
+      postCrcs.push(crc32(rec));
+      postings.write(rec);
+      termChunks.push(next.key);
+      termBytes += next.key.length;
+      termOffsets.push(termBytes);
+    }
+    postOffsets.push(postings.bytes);
+    postings.close();
+
+    const t = postCrcs.length;
     const lengths = new Uint32Array(2 * n);
     const sums = [0, 0];
     for (let f = 0; f < 2; f++) {
       for (let d = 0; d < n; d++) {
-        const l = this.lengths[f][d] ?? 0;
+        const l = fieldLengths[f][d] ?? 0;
         lengths[f * n + d] = l;
         sums[f] += l;
       }
     }
-    const termOffsets = new Uint32Array(t + 1);
-    const postOffsets = new Float64Array(t + 1);
-    const postCrcs = new Uint32Array(t);
-    const records: Uint8Array[] = [];
-    const scratch = new Uint8Array(30);
-    let at = 0;
-    let pos = 0;
-    for (let i = 0; i < t; i++) {
-      const { id, utf8 } = order[i];
-      termOffsets[i] = pos;
-      pos += utf8.length;
-      const title = this.lists[0][id]?.bytes() ?? new Uint8Array(0);
-      const body = this.lists[1][id]?.bytes() ?? new Uint8Array(0);
-      let p = putVarint(scratch, 0, this.df[0][id] ?? 0);
-      p = putVarint(scratch, p, this.df[1][id] ?? 0);
-      p = putVarint(scratch, p, title.length);
-      const record = new Uint8Array(p + title.length + body.length);
-      record.set(scratch.subarray(0, p));
-      record.set(title, p);
-      record.set(body, p + title.length);
-      records.push(record);
-      postOffsets[i] = at;
-      postCrcs[i] = crc32(record);
-      at += record.length;
-    }
-    termOffsets[t] = pos;
-    postOffsets[t] = at;
-
     // The head: u32/f64 arrays first (f64 aligned at 8 from the start of the file), then the term bytes.
     const u32Bytes = 4 * (2 * n + t + 1);
     const pad = (HEADER_BYTES + u32Bytes) % 8 ? 4 : 0;
@@ -175,13 +260,13 @@ export class WordIndexBuilder {
       h += arr.byteLength;
     };
     put(lengths);
-    put(termOffsets);
+    put(Uint32Array.from(termOffsets));
     h += pad;
-    put(postOffsets);
-    put(postCrcs);
-    for (const o of order) {
-      head.set(o.utf8, h);
-      h += o.utf8.length;
+    put(Float64Array.from(postOffsets));
+    put(Uint32Array.from(postCrcs));
+    for (const chunk of termChunks) {
+      head.set(chunk, h);
+      h += chunk.length;
     }
     const header = Buffer.alloc(HEADER_BYTES);
     header.write(MAGIC, 0, 'latin1');
@@ -192,30 +277,23 @@ export class WordIndexBuilder {
     header.writeDoubleLE(n ? sums[0] / n : 0, 24);
     header.writeDoubleLE(n ? sums[1] / n : 0, 32);
 
-    const file = new AppendFile(path);
+    const file = new ByteWriter(path);
     try {
       file.write(header);
       file.write(head);
-      // Records go out in batches: one write per term would be a system call per term.
-      let batch: Uint8Array[] = [];
-      let batchBytes = 0;
-      const flush = () => {
-        if (batchBytes) file.write(Buffer.concat(batch, batchBytes));
-        batch = [];
-        batchBytes = 0;
-      };
-      for (const r of records) {
-        batch.push(r);
-        batchBytes += r.length;
-        if (batchBytes >= 1 << 20) flush();
-      }
-      flush();
-      file.close();
+      file.copyFrom(postingsTmp);
+      const out = file.close();
+      return { bytes: out.bytes, checksum: out.checksum };
     } catch (err) {
       file.abandon();
       throw err;
     }
-    return { bytes: file.bytes, checksum: file.checksum };
+  } catch (err) {
+    postings.abandon();
+    throw err;
+  } finally {
+    for (const r of readers) r.remove();
+    rmSync(postingsTmp, { force: true });
   }
 }
 
