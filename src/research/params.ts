@@ -21,7 +21,8 @@
  * parseTrendParams({ q: ['发展', '改革'], by: 'region' }) // => { terms: ['发展', '改革'], by: 'region', … }
  */
 import { parseQuery } from '../query/parser.js';
-import { MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from '../search/limits.js';
+import { DEFAULT_PAGE_SIZE, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE } from '../search/limits.js';
+import { TIE_MODES, type TieMode } from '../search/reuse-pairs.js';
 import { ParamError, parseSearchParams, type RawQuery } from '../search/request.js';
 import type { Filters, MatchMode, SearchQuery } from '../types.js';
 
@@ -122,6 +123,39 @@ export function parseKwicParams(raw: RawQuery): KwicRequest {
     sort: choice(raw.sort, 'sort', KWIC_SORTS, 'corpus', '只能是 corpus（报告顺序）、left（按左侧语境）、right（按右侧语境）、date（按年份和日期）或 region（按地区）'),
     page: integer(raw.page, 'page', 1, MAX_OCCURRENCE_PAGE, 1),
     size: integer(raw.size, 'size', 1, MAX_OCCURRENCE_PAGE_SIZE, DEFAULT_KWIC_SIZE),
+  };
+}
+
+export interface ReusePairsRequest extends Filtered {
+  page: number;
+  size: number;
+  /** 0: every pair (the index keeps those sharing at least 20 characters). */
+  minChars: number;
+  ties: TieMode;
+  /** Percent, 0–100; 100 keeps every pair. */
+  maxBoilerplate: number;
+}
+
+/** The longest minChars worth asking for (a passage never exceeds a paragraph). */
+export const MAX_MIN_CHARS = 100_000;
+
+/**
+ * `/api/reuse/pairs` and `/reuse/pairs`: the search filters (validated as the
+ * search page does), paging with the search page's limits, and what narrows the
+ * pairs themselves.
+ *
+ * ### Examples
+ * parseReusePairsParams({ region: '四川省', minChars: '50', ties: 'exclude' })
+ * // => { regions: ['四川省'], …, page: 1, size: 10, minChars: 50, ties: 'exclude', maxBoilerplate: 100 }
+ */
+export function parseReusePairsParams(raw: RawQuery): ReusePairsRequest {
+  return {
+    ...filtersOf(raw),
+    page: integer(raw.page, 'page', 1, MAX_PAGE, 1),
+    size: integer(raw.size, 'size', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+    minChars: integer(raw.minChars, 'minChars', 0, MAX_MIN_CHARS, 0),
+    ties: choice(raw.ties, 'ties', TIE_MODES, 'include', '只能是 include（包括先后不明的）、exclude（不包括）或 only（只看先后不明的）'),
+    maxBoilerplate: integer(raw.maxBoilerplate, 'maxBoilerplate', 0, 100, 100),
   };
 }
 

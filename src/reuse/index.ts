@@ -21,4 +21,4 @@ export {
 export { compareTime } from './core.js';
 export { similarPassages, type SimilarHit, type SimilarResult, type Origin } from './similar.js';
 export { checkDraft, type DraftCheck, type DraftSpan, type DraftSource } from './draft.js';
-export { reusePairs, pairsForReport, type ReusePair, type PassageSide } from './pairs.js';
+export { reusePairs, pairsByReport, pairsForReport, type ReusePair, type PassageSide } from './pairs.js';

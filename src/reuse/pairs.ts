@@ -83,6 +83,16 @@ function* pairsOf(
 }
 
 /**
+ * The corpus-wide pass one report at a time: the pairs of report d with the
+ * reports after it, for d = 0, 1, … (one array per report, often empty). A
+ * caller that must stay responsive (the web server) yields between reports.
+ */
+export function* pairsByReport(index: ReuseIndex): Generator<ReusePair[]> {
+  const streamOf = streamCache(index);
+  for (let d = 0; d < index.reportCount; d++) yield [...pairsOf(index, d, (x) => x > d, streamOf)];
+}
+
+/**
  * Every passage pair of the archive, each pair of reports aligned once.
  * Report d is compared with the reports after it, so the work per report falls
  * towards the end; `onProgress` is called after each report.
@@ -93,11 +103,10 @@ function* pairsOf(
  * //           target: { id: 'sichuan-2023', … }, sharedChars: 96, similarity: 0.91, boilerplate: 0, tie: false }
  */
 export function* reusePairs(index: ReuseIndex, opts: { onProgress?: (reportsDone: number, reports: number) => void } = {}): Generator<ReusePair> {
-  const streamOf = streamCache(index);
-  const n = index.reportCount;
-  for (let d = 0; d < n; d++) {
-    yield* pairsOf(index, d, (x) => x > d, streamOf);
-    opts.onProgress?.(d + 1, n);
+  let done = 0;
+  for (const pairs of pairsByReport(index)) {
+    yield* pairs;
+    opts.onProgress?.(++done, index.reportCount);
   }
 }
 

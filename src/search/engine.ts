@@ -16,8 +16,11 @@
  */
 import type { DraftCheck, SimilarResult } from '../reuse/index.js';
 
+import type { ReusePairPage, ReusePairsOptions } from './reuse-pairs.js';
+
 /** The precedents' result shapes, for the edges (which do not import the reuse layer). */
-export type { DraftCheck, SimilarResult };
+export type { DraftCheck, SimilarResult, ReusePairPage, ReusePairsOptions };
+export type { ReusePairView, ReusePairSide, TieMode } from './reuse-pairs.js';
 import type {
   CountBucket,
   CountField,
@@ -75,6 +78,14 @@ export interface Engine {
    */
   similar?(id: string, paragraph: number): Promise<SimilarResult | null>;
   draftCheck?(text: string): Promise<DraftCheck>;
+  /**
+   * Reuse across the archive: one page of the aligned passage pairs between
+   * reports (the earlier as source), most shared characters first. A pair is
+   * listed when its source or its target report passes `filters`. The local
+   * engine computes the pairs once per snapshot, in the background; until they
+   * are ready it throws `ReuseNotReady` (a 503 with the progress). Optional, as above.
+   */
+  reusePairs?(filters: Filters, options: ReusePairsOptions): Promise<ReusePairPage>;
   /** Releases open files; the snapshot must not be used afterwards. */
   close(): void;
 }

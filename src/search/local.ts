@@ -30,6 +30,7 @@ import type {
 import type { CountOptions, Engine } from './engine.js';
 import { checkDraft, similarPassages, type DraftCheck, type ReuseIndex, type SimilarResult } from '../reuse/index.js';
 import { QueryBudget } from './budget.js';
+import { checkPairsOptions, PairTable, ReuseNotReady, type ReusePairPage, type ReusePairsOptions } from './reuse-pairs.js';
 import { checkPage, checkSearchOptions, MAX_OCCURRENCE_PAGE, MAX_OCCURRENCE_PAGE_SIZE } from './limits.js';
 import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
@@ -306,8 +307,50 @@ export class LocalEngine implements Engine {
     return checkDraft(this.index.reuse(), text);
   }
 
-  /** Releases the snapshot's open files (after the server has swapped in a newer one). */
+  /**
+   * How long a request waits for the corpus-wide pass before it is told to come
+   * back (ReuseNotReady). The sample archive's pass takes well under this.
+   */
+  reusePairsWaitMs = 5_000;
+  private pairTable: Promise<PairTable> | null = null;
+  private pairProgress = 0;
+  private closed = false;
+
+  async reusePairs(filters: Filters, options: ReusePairsOptions): Promise<ReusePairPage> {
+    checkPairsOptions(options);
+    const pass = this.filterSet(filters);
+    const reuse = this.index.reuse();
+    const table = await this.pairs(reuse);
+    // the reuse index numbers reports as the builder added them; map through the id to be sure
+    const passes = pass ? (d: number) => pass.has(this.byId.get(reuse.docs[d].id) ?? -1) : null;
+    return table.page(passes, options, (id) => this.records[this.byId.get(id)!].title);
+  }
+
+  /** The snapshot's pair table: computed once, at the first request; waits at most reusePairsWaitMs for it. */
+  private async pairs(reuse: ReuseIndex): Promise<PairTable> {
+    if (!this.pairTable) {
+      this.pairProgress = 0;
+      const running = PairTable.compute(reuse, (done) => (this.pairProgress = done), () => this.closed);
+      this.pairTable = running;
+      // a failed pass (a damaged text read) is tried again by the next request
+      running.catch(() => {
+        if (this.pairTable === running) this.pairTable = null;
+      });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), this.reusePairsWaitMs)));
+    try {
+      const table = await Promise.race([this.pairTable, late]);
+      if (!table) throw new ReuseNotReady(this.pairProgress, reuse.reportCount);
+      return table;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Releases the snapshot's open files (after the server has swapped in a newer one); stops a running pass. */
   close(): void {
+    this.closed = true;
     this.index.close();
   }
 

@@ -18,7 +18,9 @@ import { parseQueryString } from '../search/request.js';
 import { docRoutes } from './routes/doc.js';
 import { healthRoutes } from './routes/health.js';
 import { kwicRoutes } from './routes/kwic.js';
+import { pairsRoutes } from './routes/pairs.js';
 import { reuseRoutes } from './routes/reuse.js';
+import { spreadRoutes } from './routes/spread.js';
 import { trendRoutes } from './routes/trend.js';
 import { searchRoutes } from './routes/search.js';
 
@@ -79,6 +81,8 @@ export function createApp(options: AppOptions): Express {
   app.use(trendRoutes(handle));
   app.use(kwicRoutes(handle));
   app.use(reuseRoutes(handle));
+  app.use(pairsRoutes(handle));
+  app.use(spreadRoutes(handle));
 
   app.use(notFound);
   app.use(errorHandler);

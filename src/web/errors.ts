@@ -16,6 +16,14 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A view the current backend cannot serve (precedents over OpenSearch); answered 501 with the message. */
+export class NotSupported extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSupported';
+  }
+}
+
 const GENERIC: Record<number, string> = {
   400: '请求的地址或参数格式有误。',
   401: '需要登录：请输入访问口令。',
@@ -67,6 +75,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     // a query over its cost budget or deadline (src/search/budget.ts): stopped, with how to narrow it
     status = 503;
     message = err.message;
+  } else if (err?.name === 'ReuseNotReady') {
+    // the corpus-wide reuse pass of this snapshot is still running (src/search/reuse-pairs.ts): its progress, and when to come back
+    status = 503;
+    message = err.message;
+    res.set('Retry-After', String(err.retryAfterSeconds ?? 30));
   } else if (err?.name === 'IndexError') {
     // damaged index bytes met by this request: never a wrong answer, never a stack trace; the message says what to run
     status = 503;

@@ -108,6 +108,16 @@ export function paragraphPermalink(id: string, anchor: string): string {
   return docUrl(id, '', anchor);
 }
 
+/** The similar passages of paragraph `p` (0-based, as `#p-N`) of a report. */
+export function similarUrl(id: string, p: number): string {
+  return `/similar?${new URLSearchParams({ id, p: String(p) })}`;
+}
+
+/** The spread page of paragraph `p` of a report: who else carries its wording, and since when. */
+export function spreadUrl(id: string, p: number): string {
+  return `/spread?${new URLSearchParams({ id, p: String(p) })}`;
+}
+
 /** The app setting that holds `PUBLIC_URL` (`src/cli/serve.ts` sets it). */
 export const PUBLIC_URL_SETTING = 'public url';
 

@@ -14,24 +14,16 @@ import { mergeRanges } from '../../search/highlight.js';
 import type { DraftCheck, Engine, EngineHandle, SimilarResult } from '../../search/engine.js';
 import { ParamError, type RawQuery } from '../../search/request.js';
 import type { Range } from '../../types.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, NotSupported } from '../errors.js';
 import { highlightHtml } from '../html.js';
-import { docUrl } from '../urls.js';
+import { docUrl, spreadUrl } from '../urls.js';
 
 /** The longest draft the check takes (characters). */
 export const MAX_DRAFT_CHARS = 20_000;
 
-const NO_REUSE = '这个检索后端没有文本复用索引，不能查找相似表述或查重比对';
+export const NO_REUSE = '这个检索后端没有文本复用索引，不能查找相似表述或查重比对';
 
-/** A view the current backend cannot serve; the error handler answers 501 with the message. */
-class NotSupported extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotSupported';
-  }
-}
-
-function similarParams(query: RawQuery): { id: string; p: number } {
+export function similarParams(query: RawQuery): { id: string; p: number } {
   const id = typeof query.id === 'string' ? query.id.trim() : '';
   const p = typeof query.p === 'string' && /^\d{1,7}$/.test(query.p) ? Number(query.p) : NaN;
   if (!id) throw new ParamError('参数 id 必须是一份报告的编号');
@@ -47,7 +39,7 @@ function draftText(body: unknown): string {
   return text;
 }
 
-async function similarOf(engine: Engine, id: string, p: number): Promise<SimilarResult> {
+export async function similarOf(engine: Engine, id: string, p: number): Promise<SimilarResult> {
   if (!engine.similar) throw new NotSupported(NO_REUSE);
   const res = await engine.similar(id, p);
   if (!res) throw new NotFoundError('找不到这份报告或这一段。');
@@ -101,6 +93,7 @@ export function reuseRoutes(source: EngineHandle): Router {
         boilerplate: Math.round(h.boilerplate * 100),
         html: highlightHtml(other.text, sorted(h.spans)),
         number: Number(h.anchor.slice(2)) + 1,
+        spread: spreadUrl(h.id, Number(h.anchor.slice(2))),
       });
     }
     const earliest = result.origins.filter((o) => o.id !== id);
@@ -109,6 +102,7 @@ export function reuseRoutes(source: EngineHandle): Router {
       title: asked.title,
       number: p + 1,
       backUrl: docUrl(id, '', `p-${p}`),
+      spreadUrl: spreadUrl(id, p),
       html: highlightHtml(asked.text, mergeRanges(sorted(result.hits.flatMap((h) => h.sourceSpans)))),
       origins: earliest.map((o) => ({
         text: asked.text.slice(o.start, o.end),
