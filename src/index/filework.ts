@@ -18,7 +18,7 @@ import { countTerms } from './wordindex.js';
 import { reportFingerprints, resolveOptions, type ReportFingerprints } from '../reuse/index.js';
 
 /** Bump when the cache entry's shape changes: old entries are then simply not found. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 2;
 
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
@@ -66,57 +66,6 @@ export interface AnalyzedText {
 
 /** The reuse index's settings: the builder uses the same defaults (`new ReuseIndexBuilder()`). */
 const REUSE_OPTIONS = resolveOptions();
-
-/**
- * The reuse fingerprints of a file's reports as one binary block (u32, little-endian
- * as the platform writes typed arrays), per report: the distinct shingle count and
- * hashes, the paragraph count, then per paragraph its fingerprint count, hashes and
- * positions. Random hashes do not compress, so the block is stored beside the
- * deflated JSON, not inside it. About 4.4 bytes per character of text.
- */
-function packFingerprints(fps: ReportFingerprints[]): Buffer {
-  const parts: Uint32Array[] = [];
-  for (const fp of fps) {
-    parts.push(Uint32Array.of(fp.shingles.length), fp.shingles, Uint32Array.of(fp.paragraphs.length));
-    for (const p of fp.paragraphs) parts.push(Uint32Array.of(p.hashes.length), p.hashes, p.positions);
-  }
-  return Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
-}
-
-/** The inverse of packFingerprints, or null when the block does not hold `reports` reports exactly. */
-function unpackFingerprints(block: Uint8Array, reports: number): ReportFingerprints[] | null {
-  if (block.byteLength % 4 !== 0) return null;
-  const u = new Uint32Array(block.byteLength / 4);
-  new Uint8Array(u.buffer).set(block); // copied: the file's bytes need not be 4-aligned
-  const out: ReportFingerprints[] = [];
-  let at = 0;
-  const take = (n: number) => {
-    if (at + n > u.length) throw new RangeError('short');
-    const v = u.subarray(at, at + n);
-    at += n;
-    return v;
-  };
-  try {
-    for (let r = 0; r < reports; r++) {
-      const shingles = take(take(1)[0]);
-      const paragraphs = Array.from({ length: take(1)[0] }, () => {
-        const m = take(1)[0];
-        return { hashes: take(m), positions: take(m) };
-      });
-      out.push({ shingles, paragraphs });
-    }
-  } catch {
-    return null;
-  }
-  return at === u.length ? out : null;
-}
-
-/** A cache file: the deflated JSON entry's length (u32 LE), the entry, then the fingerprint block. */
-function cacheFile(json: Buffer, fingerprints: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32LE(json.length, 0);
-  return Buffer.concat([head, json, fingerprints]);
-}
 
 export interface FileResult {
   docs: ReportDocument[];
@@ -187,22 +136,13 @@ export async function processFile(task: FileTask): Promise<FileResult> {
     dictionary.added = [];
   }
   const fp = await fileFingerprint(task.dataDir, task.file);
-  // the reuse settings too: fingerprints taken with other settings must not be found
-  const cacheKey = createHash('sha256')
-    .update(`cache-v${CACHE_VERSION}\u0000${fp}\u0000${analyzerFingerprint()}\u0000${JSON.stringify(REUSE_OPTIONS)}`)
-    .digest('hex')
-    .slice(0, 40);
+  const cacheKey = createHash('sha256').update(`cache-v${CACHE_VERSION}\u0000${fp}\u0000${analyzerFingerprint()}`).digest('hex').slice(0, 40);
   const cachePath = task.cacheDir ? join(task.cacheDir, `${cacheKey}.json.z`) : null;
 
   let entry: CacheEntry | null = null;
-  let kept: ReportFingerprints[] | null = null;
   if (cachePath) {
     try {
-      const file = await readFile(cachePath);
-      const jsonEnd = 4 + file.readUInt32LE(0);
-      entry = JSON.parse((await inflate(file.subarray(4, jsonEnd))).toString('utf8')) as CacheEntry;
-      kept = unpackFingerprints(file.subarray(jsonEnd), entry.docs.length);
-      if (!kept) entry = null; // a damaged fingerprint block: recompute the whole file
+      entry = JSON.parse((await inflate(await readFile(cachePath))).toString('utf8')) as CacheEntry;
     } catch {
       entry = null; // missing or damaged: recompute
     }
@@ -212,7 +152,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
   if (entry) {
     analyzed = entry.docs.map((d, i): AnalyzedText => {
       const norm = normalize(d.text);
-      return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: kept![i] };
+      return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: reportFingerprints(d.text.split('\n'), REUSE_OPTIONS) };
     });
   } else {
     const r = await ingestFile(task.dataDir, task.file);
@@ -227,8 +167,7 @@ export async function processFile(task: FileTask): Promise<FileResult> {
     if (cachePath) {
       await mkdir(task.cacheDir!, { recursive: true });
       const tmp = `${cachePath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      const json = await deflate(Buffer.from(JSON.stringify(entry)), { level: 1 });
-      await writeFile(tmp, cacheFile(json, packFingerprints(analyzed.map((a) => a.reuse))));
+      await writeFile(tmp, await deflate(Buffer.from(JSON.stringify(entry)), { level: 1 }));
       await rename(tmp, cachePath);
     }
   }

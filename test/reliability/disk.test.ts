@@ -76,8 +76,8 @@ describe.skipIf(!canMount)('a real full disk (tmpfs)', () => {
   beforeAll(async () => {
     mnt = join(work, 'mnt');
     await mkdir(mnt);
-    // Room for one generation (≈5.3 MB) and its cache (≈4.1 MB with the reuse fingerprints), not for a second generation beside it.
-    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', mnt]).status).toBe(0);
+    // Room for one generation (≈5.3 MB) and its cache (≈1.4 MB), not for a second generation beside it.
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=9m', 'tmpfs', mnt]).status).toBe(0);
     await buildIndex({ dataDir: dataA, indexDir: join(mnt, 'index') });
   });
   afterAll(() => {

@@ -1,14 +1,14 @@
 /**
- * Incremental builds and the reuse index: an unchanged file's reuse
- * fingerprints come from the per-file cache, and a build after changing one
- * file writes a reuse.bin byte-identical to a build from scratch. A cache entry
- * whose fingerprint block is damaged is recomputed, not trusted.
+ * Incremental builds and the reuse index: a build after changing one file
+ * (the others from the per-file cache; their fingerprints are recomputed on
+ * the worker threads, which costs less than caching them would on disk)
+ * writes a reuse.bin byte-identical to a build from scratch.
  */
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, truncate } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex, CACHE_DIR } from '../../src/index/builder.js';
+import { buildIndex } from '../../src/index/builder.js';
 import { REUSE_FILE } from '../../src/index/format.js';
 import { currentGeneration } from '../../src/index/storage.js';
 import { ingestFolder } from '../../src/ingest/index.js';
@@ -23,7 +23,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 const reuseBin = async (indexDir: string) => readFile(join((await currentGeneration(indexDir))!, REUSE_FILE));
 
 describe('reuse.bin in incremental builds', () => {
-  it('after changing one file: the cached fingerprints of the others give the bytes of a full rebuild', async () => {
+  it('after changing one file: the bytes of a full rebuild', async () => {
     const data = join(work, 'data');
     await cp(CORPUS_DIR, data, { recursive: true });
     const incremental = join(work, 'index-incremental');
@@ -48,17 +48,5 @@ describe('reuse.bin in incremental builds', () => {
     // and the change is in it: the index before the change differs
     expect(inc.equals(before)).toBe(false);
 
-    // A damaged fingerprint block (cut short) is not trusted: that file is processed again, the bytes stay the same.
-    const cache = join(incremental, CACHE_DIR);
-    const entries = await readdir(cache);
-    expect(entries.length).toBeGreaterThan(1);
-    const victim = join(cache, entries[0]);
-    const bytes = await readFile(victim);
-    const jsonEnd = 4 + bytes.readUInt32LE(0);
-    expect(bytes.length).toBeGreaterThan(jsonEnd); // the block is there
-    await truncate(victim, bytes.length - 4);
-    const third = await buildIndex({ dataDir: data, indexDir: incremental, workers: 0 });
-    expect(third.reused).toBe(first.reports - 1);
-    expect((await reuseBin(incremental)).equals(inc)).toBe(true);
   });
 });
