@@ -153,7 +153,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       segments.push(postings.flushSegment(join(tmpDir, `postings-seg-${segments.length}.tmp`), nextBase));
     };
     // Text reuse: every report's winnowed shingles, in the same pass (src/reuse).
-    const reuse = new ReuseIndexBuilder(undefined, Math.max(1 << 20, Math.round(totalBytes / 3)));
+    const reuse = new ReuseIndexBuilder(undefined, Math.max(1 << 20, Math.round(totalBytes / 3)), false);
     const records: DocRecord[] = [];
     const dataHash = createHash('sha256');
     const merger = new FolderMerger(found);

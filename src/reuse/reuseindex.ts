@@ -93,8 +93,18 @@ export class ReuseIndexBuilder {
   private sketch: DfSketch;
   private finished = false;
 
-  /** `expectedChars`: the archive's size in characters, to size the document-frequency sketch. */
-  constructor(opts: Partial<ReuseOptions> = {}, expectedChars = 32 << 20) {
+  /**
+   * `expectedChars`: the archive's size in characters, to size the
+   * document-frequency sketch. `keepTexts`: hold the paragraphs, so the
+   * finished index can align passages without a text source; the index
+   * builder, which only writes `toBuffer()`, passes false — holding them cost
+   * the whole archive's text in memory.
+   */
+  constructor(
+    opts: Partial<ReuseOptions> = {},
+    expectedChars = 32 << 20,
+    private readonly keepTexts = true,
+  ) {
     this.options = resolveOptions(opts);
     this.sketch = DfSketch.sized(expectedChars);
   }
@@ -107,7 +117,7 @@ export class ReuseIndexBuilder {
     }
     this.sketch.addReport(fp.shingles);
     this.metas.push({ id: doc.id, year: doc.year, region: doc.region, date: doc.date });
-    this.texts.push(doc.paragraphs);
+    if (this.keepTexts) this.texts.push(doc.paragraphs);
     this.paraCounts.push(doc.paragraphs.length);
     for (const f of fp.paragraphs) {
       const g = this.paraTotal++;
@@ -193,8 +203,11 @@ export class ReuseIndexBuilder {
       p.slice(0, w),
       o.slice(0, w),
       this.sketch,
-      (id) => texts[byId.get(id)!],
-      texts,
+      (id) => {
+        if (!this.keepTexts) throw new Error('reuse: this builder kept no texts — open the written index with a text source');
+        return texts[byId.get(id)!];
+      },
+      this.keepTexts ? texts : null,
     );
   }
 }
