@@ -62,6 +62,8 @@ export interface BuildOptions {
    * partial generation is deleted, and the promise rejects with `BuildAborted`.
    */
   signal?: AbortSignal;
+  /** Postings held in memory before a segment is written (default `SEGMENT_BYTES`; tests use tiny ones). */
+  segmentBytes?: number;
 }
 
 /** A build that could not finish (a full disk, a write error); the message (Chinese) names the folder and the fix. */
@@ -93,6 +95,8 @@ export interface BuildSummary {
   ms: number;
   /** Directory of the published generation. */
   generation: string;
+  /** Segments the postings were written in before the merge. */
+  segments: number;
 }
 
 export const CACHE_DIR = 'cache';
@@ -148,6 +152,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const postings = new PostingsBuilder();
     const words = new WordIndexBuilder();
     const segments: PostingsSegment[] = [];
+    const segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
     const flushSegment = (nextBase: number) => {
       words.flushSegment(join(tmpDir, `words-seg-${segments.length}.tmp`));
       segments.push(postings.flushSegment(join(tmpDir, `postings-seg-${segments.length}.tmp`), nextBase));
@@ -186,7 +191,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
         // fingerprints were taken on the worker thread with the same (default) settings
         reuse.add({ id: doc.id, paragraphs: text.split('\n'), year: doc.year, region: regionPath(doc.region), date: doc.date }, a.reuse);
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
-        if (postings.memoryBytes + words.memoryBytes > SEGMENT_BYTES) flushSegment(records.length);
+        if (postings.memoryBytes + words.memoryBytes > segmentBytes) flushSegment(records.length);
       }
         bar?.update(i + 1);
       },
@@ -250,6 +255,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       reused,
       ms: performance.now() - t0,
       generation,
+      segments: segments.length,
     };
   } catch (err) {
     texts?.abandon();
