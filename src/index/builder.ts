@@ -64,6 +64,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Postings held in memory before a segment is written (default `SEGMENT_BYTES`; tests use tiny ones). */
   segmentBytes?: number;
+  /** Characters per chunk when a large file's reports are analyzed on every thread (default `CHUNK_CHARS`; tests use tiny ones). */
+  chunkChars?: number;
 }
 
 /** A build that could not finish (a full disk, a write error); the message (Chinese) names the folder and the fix. */
@@ -97,6 +99,8 @@ export interface BuildSummary {
   generation: string;
   /** Segments the postings were written in before the merge. */
   segments: number;
+  /** Chunks of large files analyzed on any thread (0: every file went whole to one thread). */
+  chunks: number;
 }
 
 export const CACHE_DIR = 'cache';
@@ -140,7 +144,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const workers = opts.workers ?? (totalBytes < SMALL_ARCHIVE_BYTES ? 0 : availableParallelism());
   const cacheDir = opts.cache === false ? null : join(indexDir, CACHE_DIR);
   const build = `${process.pid}-${Date.now()}-${Math.random()}`;
-  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict, build }));
+  const tasks: FileTask[] = found.files.map((file) => ({ dataDir, file, cacheDir, userDict, build, chunkChars: opts.chunkChars }));
 
   // A dead build's leftovers go first: they may hold the space this build needs.
   await removeDeadLeftovers(indexDir);
@@ -168,19 +172,29 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
 
     const bar = progressBar(!!opts.progress, '索引');
     bar?.start(tasks.length, 0);
-    await runFileTasks(
+    const pool = await runFileTasks(
       tasks,
       workers,
       (i, result) => {
       usedCache.add(`${result.cacheKey}.json.z`);
       if (result.fromCache) reused++;
-      // Word ids are per thread: map this thread's new terms to the builder's ids, in the order it made them.
-      let toGlobal = dictionaries.get(result.dictionary);
-      if (!toGlobal) dictionaries.set(result.dictionary, (toGlobal = []));
-      for (const term of result.newTerms) toGlobal.push(words.intern(term));
+      // Word ids are a thread's (its new terms, in the order it made them, extend its map) or a chunk's own.
+      const partOf: number[][] = [];
+      for (const part of result.parts) {
+        let toGlobal: number[];
+        if (part.dictionary === null) toGlobal = part.terms.map((t) => words.intern(t));
+        else {
+          toGlobal = dictionaries.get(part.dictionary) ?? [];
+          dictionaries.set(part.dictionary, toGlobal);
+          for (const term of part.terms) toGlobal.push(words.intern(term));
+        }
+        for (let r = 0; r < part.reports; r++) partOf.push(toGlobal);
+      }
       const position = new Map(result.docs.map((d, k) => [d, k]));
       for (const doc of merger.add(result)) {
-        const a = result.analyzed[position.get(doc)!];
+        const k = position.get(doc)!;
+        const a = result.analyzed[k];
+        const toGlobal = partOf[k];
         const n = records.length;
         texts!.addPrepared(a.text);
         postings.add(n, a.grams);
@@ -256,6 +270,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       ms: performance.now() - t0,
       generation,
       segments: segments.length,
+      chunks: pool.chunks,
     };
   } catch (err) {
     texts?.abandon();

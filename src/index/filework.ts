@@ -32,6 +32,8 @@ export interface FileTask {
   userDict: string | null;
   /** Identifies the build: a thread's term dictionary starts afresh for each build. */
   build: string;
+  /** Characters per chunk of a split file (default `CHUNK_CHARS`); files over twice that are split. */
+  chunkChars?: number;
 }
 
 /** A report's counted words, compact for passing between threads: distinct terms joined by '\n', and their counts. */
@@ -67,73 +69,144 @@ export interface AnalyzedText {
 /** The reuse index's settings: the builder uses the same defaults (`new ReuseIndexBuilder()`). */
 const REUSE_OPTIONS = resolveOptions();
 
+/**
+ * The dictionary a run of reports' word ids refer to: a thread's (ids continue
+ * from that thread's previous result; `terms` are the ones it added, in
+ * order) or, with `dictionary` null, the part's own (`terms` is all of it).
+ */
+export interface WordPart {
+  dictionary: number | null;
+  terms: string[];
+  /** Reports of `analyzed` in this part (parts follow each other in order). */
+  reports: number;
+}
+
 export interface FileResult {
   docs: ReportDocument[];
   skipped: SkippedFile[];
   /** Per report, in the order of `docs`. */
   analyzed: AnalyzedText[];
-  /** Which thread's dictionary the word ids refer to, and the terms it added (ids continue from its previous result). */
-  dictionary: number;
-  newTerms: string[];
+  /** Which dictionaries the word ids refer to. */
+  parts: WordPart[];
   /** Cache entry name (content hash), so the builder can drop entries no longer used. */
   cacheKey: string;
   fromCache: boolean;
 }
 
-interface CacheEntry {
+/**
+ * A large file handed back unanalyzed, so its reports are analyzed in chunks
+ * by every thread (one 700 MB dataset keeps both cores busy, as 500 small
+ * files do); the pool assembles the chunks into the file's `FileResult`.
+ */
+export interface SplitFile {
+  docs: ReportDocument[];
+  skipped: SkippedFile[];
+  /** Word counts from the cache entry (null: count them). */
+  counts: PackedCounts[] | null;
+  cacheKey: string;
+  cachePath: string | null;
+  fromCache: boolean;
+}
+
+/** A chunk of a split file's reports, analyzed by any thread. */
+export interface ChunkTask {
+  docs: ReportDocument[];
+  counts: PackedCounts[] | null;
+  userDict: string | null;
+}
+
+export interface ChunkResult {
+  analyzed: AnalyzedText[];
+  /** The chunk's own dictionary (word ids index it). */
+  terms: string[];
+  /** Word counts, when they were computed (for the cache entry). */
+  counts: PackedCounts[] | null;
+}
+
+/** A file whose reports hold more characters than this is split into chunks of about this size. */
+export const CHUNK_CHARS = 2_000_000;
+
+export interface CacheEntry {
   docs: ReportDocument[];
   skipped: SkippedFile[];
   counts: PackedCounts[];
 }
 
-/** A report's counted words, as the cache keeps them and as ids for the builder. */
-function countWords(title: string, norm: string): { packed: PackedCounts; ids: WordIds } {
-  const t = countTerms(words(normalize(title)));
-  const b = countTerms(words(norm));
-  return {
-    packed: { title: t.terms.join('\n'), titleFreqs: Array.from(t.freqs), body: b.terms.join('\n'), bodyFreqs: Array.from(b.freqs) },
-    ids: { title: termIds(t.terms), titleFreqs: Uint32Array.from(t.freqs), body: termIds(b.terms), bodyFreqs: Uint32Array.from(b.freqs) },
-  };
-}
+/** Maps terms to ids: a thread's dictionary across files, or a chunk's own. */
+class TermIds {
+  ids = new Map<string, number>();
+  added: string[] = [];
 
-/** This thread's term dictionary: ids are handed out in order, new terms reported with each result. */
-const dictionary = { id: threadId, build: '', ids: new Map<string, number>(), added: [] as string[] };
-
-function termIds(packed: string | string[]): Uint32Array {
-  if (!packed) return new Uint32Array(0);
-  const terms = typeof packed === 'string' ? packed.split('\n') : packed;
-  const out = new Uint32Array(terms.length);
-  for (let i = 0; i < terms.length; i++) {
-    let id = dictionary.ids.get(terms[i]);
-    if (id === undefined) {
-      id = dictionary.ids.size;
-      dictionary.ids.set(terms[i], id);
-      dictionary.added.push(terms[i]);
+  get(packed: string | string[]): Uint32Array {
+    if (!packed) return new Uint32Array(0);
+    const terms = typeof packed === 'string' ? packed.split('\n') : packed;
+    const out = new Uint32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) {
+      let id = this.ids.get(terms[i]);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(terms[i], id);
+        this.added.push(terms[i]);
+      }
+      out[i] = id;
     }
-    out[i] = id;
+    return out;
   }
-  return out;
 }
 
-function toWordIds(p: PackedCounts): WordIds {
-  return { title: termIds(p.title), titleFreqs: Uint32Array.from(p.titleFreqs), body: termIds(p.body), bodyFreqs: Uint32Array.from(p.bodyFreqs) };
+/** This thread's term dictionary for whole files: ids are handed out in order, new terms reported with each result. */
+const dictionary = { id: threadId, build: '', terms: new TermIds() };
+
+/**
+ * Analyzes reports: gram keys and positions, the stored text, reuse
+ * fingerprints, and word counts (from `cached`, or counted now) as ids of `dict`.
+ */
+function analyzeDocs(docs: ReportDocument[], cached: PackedCounts[] | null, dict: TermIds): { analyzed: AnalyzedText[]; counts: PackedCounts[] } {
+  const counts: PackedCounts[] = [];
+  const analyzed = docs.map((d, i): AnalyzedText => {
+    const norm = normalize(d.text);
+    let packed = cached?.[i];
+    if (!packed) {
+      const t = countTerms(words(normalize(d.title)));
+      const b = countTerms(words(norm));
+      packed = { title: t.terms.join('\n'), titleFreqs: Array.from(t.freqs), body: b.terms.join('\n'), bodyFreqs: Array.from(b.freqs) };
+    }
+    counts.push(packed);
+    const ids: WordIds = { title: dict.get(packed.title), titleFreqs: Uint32Array.from(packed.titleFreqs), body: dict.get(packed.body), bodyFreqs: Uint32Array.from(packed.bodyFreqs) };
+    return { words: ids, grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: reportFingerprints(d.text.split('\n'), REUSE_OPTIONS) };
+  });
+  return { analyzed, counts };
 }
 
 /** Transferable buffers of a result, so posting it to the main thread moves them instead of copying. */
-export function transferList(r: FileResult): ArrayBuffer[] {
+export function transferList(r: { analyzed: AnalyzedText[] }): ArrayBuffer[] {
   return r.analyzed.flatMap(
     (a) =>
       [a.grams.keys.buffer, a.grams.positions.buffer, a.text.deflated.buffer, a.text.diffPos.buffer, a.text.diffChar.buffer, a.words.title.buffer, a.words.titleFreqs.buffer, a.words.body.buffer, a.words.bodyFreqs.buffer] as ArrayBuffer[],
   );
 }
 
-/** Ingests and analyzes one file, or reuses the cached result for the same bytes and analyzer. */
-export async function processFile(task: FileTask): Promise<FileResult> {
+/** Writes a file's cache entry (atomically: a temporary name, then rename). */
+export async function writeCacheEntry(cacheDir: string, cachePath: string, entry: CacheEntry): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  const tmp = `${cachePath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await writeFile(tmp, await deflate(Buffer.from(JSON.stringify(entry)), { level: 1 }));
+  await rename(tmp, cachePath);
+}
+
+/**
+ * Ingests and analyzes one file, or reuses the cached result for the same
+ * bytes and analyzer. With `splitChars`, a file whose reports hold more
+ * characters than that (and more than one report) comes back unanalyzed, as
+ * a `SplitFile`, for `analyzeChunk` on every thread.
+ */
+export async function processFile(task: FileTask): Promise<FileResult>;
+export async function processFile(task: FileTask, splitChars: number): Promise<FileResult | SplitFile>;
+export async function processFile(task: FileTask, splitChars = Infinity): Promise<FileResult | SplitFile> {
   useUserDictionary(task.userDict);
   if (dictionary.build !== task.build) {
     dictionary.build = task.build;
-    dictionary.ids = new Map();
-    dictionary.added = [];
+    dictionary.terms = new TermIds();
   }
   const fp = await fileFingerprint(task.dataDir, task.file);
   const cacheKey = createHash('sha256').update(`cache-v${CACHE_VERSION}\u0000${fp}\u0000${analyzerFingerprint()}`).digest('hex').slice(0, 40);
@@ -148,30 +221,23 @@ export async function processFile(task: FileTask): Promise<FileResult> {
     }
   }
   const fromCache = entry !== null;
-  let analyzed: AnalyzedText[];
-  if (entry) {
-    analyzed = entry.docs.map((d, i): AnalyzedText => {
-      const norm = normalize(d.text);
-      return { words: toWordIds(entry!.counts[i]), grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: reportFingerprints(d.text.split('\n'), REUSE_OPTIONS) };
-    });
-  } else {
-    const r = await ingestFile(task.dataDir, task.file);
-    const counts: PackedCounts[] = [];
-    analyzed = r.docs.map((d): AnalyzedText => {
-      const norm = normalize(d.text);
-      const w = countWords(d.title, norm);
-      counts.push(w.packed);
-      return { words: w.ids, grams: analyzeGrams(norm), text: prepareText(d.text, norm), reuse: reportFingerprints(d.text.split('\n'), REUSE_OPTIONS) };
-    });
-    entry = { docs: r.docs, skipped: r.skipped, counts };
-    if (cachePath) {
-      await mkdir(task.cacheDir!, { recursive: true });
-      const tmp = `${cachePath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      await writeFile(tmp, await deflate(Buffer.from(JSON.stringify(entry)), { level: 1 }));
-      await rename(tmp, cachePath);
-    }
-  }
-  const newTerms = dictionary.added;
-  dictionary.added = [];
-  return { docs: entry.docs, skipped: entry.skipped, analyzed, dictionary: dictionary.id, newTerms, cacheKey, fromCache };
+  const { docs, skipped } = entry ?? (await ingestFile(task.dataDir, task.file));
+  const cached = entry?.counts ?? null;
+  let chars = 0;
+  for (const d of docs) chars += d.text.length;
+  if (docs.length > 1 && chars > splitChars) return { docs, skipped, counts: cached, cacheKey, cachePath, fromCache };
+
+  const { analyzed, counts } = analyzeDocs(docs, cached, dictionary.terms);
+  if (!fromCache && cachePath) await writeCacheEntry(task.cacheDir!, cachePath, { docs, skipped, counts });
+  const part: WordPart = { dictionary: dictionary.id, terms: dictionary.terms.added, reports: analyzed.length };
+  dictionary.terms.added = [];
+  return { docs, skipped, analyzed, parts: [part], cacheKey, fromCache };
+}
+
+/** Analyzes a chunk of a split file's reports, with a dictionary of its own. */
+export function analyzeChunk(task: ChunkTask): ChunkResult {
+  useUserDictionary(task.userDict);
+  const dict = new TermIds();
+  const { analyzed, counts } = analyzeDocs(task.docs, task.counts, dict);
+  return { analyzed, terms: dict.added, counts: task.counts ? null : counts };
 }
