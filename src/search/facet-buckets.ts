@@ -7,6 +7,9 @@
 import type { FacetBucket, Level } from '../types.js';
 import { LEVELS } from './filters.js';
 
+/** Chinese collation (pinyin order), made once: `localeCompare` with a locale builds a collator on every call. */
+const zh = new Intl.Collator('zh-Hans-CN').compare;
+
 /**
  * Buckets by count (descending), then value in Chinese collation; at most
  * `limit`, the selected values always kept.
@@ -18,7 +21,7 @@ import { LEVELS } from './filters.js';
 export function facetBuckets(counts: Iterable<[string, number]>, selected: readonly string[] = [], limit = Infinity): FacetBucket[] {
   const all = [...counts]
     .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-Hans-CN'));
+    .sort((a, b) => b.count - a.count || zh(a.value, b.value));
   return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
 }
 
@@ -39,6 +42,6 @@ export function levelBuckets(counts: Iterable<[Level, number]>): FacetBucket[] {
  * other keys in Chinese collation, 未知 (null) last.
  */
 export function compareCountKeys(field: 'year' | 'region' | 'issuer'): (a: string | null, b: string | null) => number {
-  const cmp = field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
+  const cmp = field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : zh;
   return (a, b) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : cmp(a, b));
 }

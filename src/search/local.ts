@@ -47,9 +47,15 @@ export const ADJACENCY_BONUS = 1.5;
 export const FACET_LIMIT = 100;
 
 /** Counts by id → (name, count) pairs. */
-function named<K>(counts: Map<number, number>, name: (id: number) => K): Array<[K, number]> {
-  return [...counts].map(([id, count]) => [name(id), count]);
+/** The non-zero counts of `counts[i]`, as (name of id i − `shift`, count). */
+function named<K>(counts: Uint32Array, name: (id: number) => K, shift = 0): Array<[K, number]> {
+  const out: Array<[K, number]> = [];
+  for (let i = 0; i < counts.length; i++) if (counts[i]) out.push([name(i - shift), counts[i]]);
+  return out;
 }
+
+/** Years are counted in an array indexed by the year. */
+const YEAR_SLOTS = 10_000;
 
 /** Yield to the event loop every so many reports of a long walk (streams, distributions). */
 const YIELD_EVERY = 256;
@@ -128,9 +134,13 @@ export class LocalEngine implements Engine {
     if (pass.time) matches.and(pass.time);
 
     const dims = FACETS.map((f) => pass[f]);
-    const counts = FACETS.map(() => new Map<number, number>());
-    const [regionCounts, yearCounts, issuerCounts, typeCounts, levelCounts] = counts;
     const f = this.filters;
+    // Counted in arrays by id (a Map per facet cost a hash lookup per hit and facet): regions shifted by 2 (−2 is 本级).
+    const regionCounts = new Uint32Array(f.regions.paths.length + 2);
+    const yearCounts = new Uint32Array(YEAR_SLOTS);
+    const issuerCounts = new Uint32Array(f.issuers.names.length);
+    const typeCounts = new Uint32Array(f.types.names.length);
+    const levelCounts = new Uint32Array(LEVELS.length);
     const level = depth < MAX_DEPTH ? f.regions.levels[depth] : null;
     const hits: number[] = [];
     const ids = matches.toArray();
@@ -146,16 +156,17 @@ export class LocalEngine implements Engine {
         }
       }
       if (fails > 1) continue;
-      const counted = (d: number) => fails === 0 || failed === d;
+      // A report that fails one dimension is counted in that dimension's facet only.
       // Region buckets: a child of the ancestor, or the ancestor itself (本级; 未知 at the top).
-      if (counted(0)) {
+      if (fails === 0 || failed === 0) {
         const child = level && f.depthOf[doc] > depth ? level[doc] : -1 - (f.depthOf[doc] === depth ? 1 : 0);
-        if (child !== -1) regionCounts.set(child, (regionCounts.get(child) ?? 0) + 1);
+        if (child !== -1) regionCounts[child + 2]++;
       }
-      if (counted(1) && f.years[doc]) yearCounts.set(f.years[doc], (yearCounts.get(f.years[doc]) ?? 0) + 1);
-      if (counted(2) && f.issuerOf[doc] >= 0) issuerCounts.set(f.issuerOf[doc], (issuerCounts.get(f.issuerOf[doc]) ?? 0) + 1);
-      if (counted(3) && f.typeOf[doc] >= 0) typeCounts.set(f.typeOf[doc], (typeCounts.get(f.typeOf[doc]) ?? 0) + 1);
-      if (counted(4) && f.levelOf[doc] >= 0) levelCounts.set(f.levelOf[doc], (levelCounts.get(f.levelOf[doc]) ?? 0) + 1);
+      const year = f.years[doc];
+      if ((fails === 0 || failed === 1) && year > 0 && year < YEAR_SLOTS) yearCounts[year]++;
+      if ((fails === 0 || failed === 2) && f.issuerOf[doc] >= 0) issuerCounts[f.issuerOf[doc]]++;
+      if ((fails === 0 || failed === 3) && f.typeOf[doc] >= 0) typeCounts[f.typeOf[doc]]++;
+      if ((fails === 0 || failed === 4) && f.levelOf[doc] >= 0) levelCounts[f.levelOf[doc]]++;
       if (fails === 0) hits.push(doc);
     }
 
@@ -173,8 +184,8 @@ export class LocalEngine implements Engine {
     return {
       total: hits.length,
       facets: {
-        region: facetBuckets(named(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id])), filters.regions),
-        year: yearBuckets(yearCounts),
+        region: facetBuckets(named(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id]), 2), filters.regions),
+        year: yearBuckets(named(yearCounts, (y) => y)),
         issuer: facetBuckets(named(issuerCounts, (id) => f.issuers.names[id]), filters.issuers ?? [], FACET_LIMIT),
         type: facetBuckets(named(typeCounts, (id) => f.types.names[id]), filters.types ?? []),
         level: levelBuckets(named(levelCounts, (l) => LEVELS[l])),
