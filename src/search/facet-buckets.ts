@@ -25,6 +25,27 @@ export function facetBuckets(counts: Iterable<[string, number]>, selected: reado
   return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
 }
 
+/** Each id's place in Chinese collation of `names` (made once per index: comparing ranks is an integer compare). */
+export function collationRanks(names: readonly string[]): Uint32Array {
+  const order = names.map((_, id) => id).sort((a, b) => zh(names[a], names[b]));
+  const rank = new Uint32Array(names.length);
+  order.forEach((id, r) => (rank[id] = r));
+  return rank;
+}
+
+/**
+ * `facetBuckets` over counts by id (`counts[id]`, 0: absent) with the names'
+ * collation ranks: the same buckets in the same order, without a collator
+ * call per comparison (an archive has thousands of issuers).
+ */
+export function rankedBuckets(counts: Uint32Array, names: readonly string[], rank: Uint32Array, selected: readonly string[] = [], limit = Infinity): FacetBucket[] {
+  const ids: number[] = [];
+  for (let id = 0; id < counts.length; id++) if (counts[id]) ids.push(id);
+  ids.sort((a, b) => counts[b] - counts[a] || rank[a] - rank[b]);
+  const kept = ids.length <= limit ? ids : ids.filter((id, i) => i < limit || selected.includes(names[id]));
+  return kept.map((id) => ({ value: names[id], count: counts[id] }));
+}
+
 /** Year buckets, newest first. */
 export function yearBuckets(counts: Iterable<[number, number]>): FacetBucket[] {
   return [...counts].sort((a, b) => b[0] - a[0]).map(([y, count]) => ({ value: String(y), count }));

@@ -36,7 +36,7 @@ import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
 import { hitData, reportParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
-import { compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from './facet-buckets.js';
+import { collationRanks, compareCountKeys, facetBuckets, levelBuckets, rankedBuckets, yearBuckets } from './facet-buckets.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
 import { commonAncestor, MAX_DEPTH } from './regions.js';
 import { topK } from './topk.js';
@@ -84,6 +84,8 @@ export class LocalEngine implements Engine {
   }
 
   private warming: Promise<void> | null = null;
+  /** Issuers' places in Chinese collation, for the issuer facet's order (made at the first query). */
+  private issuerRanks: Uint32Array | null = null;
 
   /**
    * Reads what queries need (the positions file) and runs one query of
@@ -186,7 +188,7 @@ export class LocalEngine implements Engine {
       facets: {
         region: facetBuckets(named(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id]), 2), filters.regions),
         year: yearBuckets(named(yearCounts, (y) => y)),
-        issuer: facetBuckets(named(issuerCounts, (id) => f.issuers.names[id]), filters.issuers ?? [], FACET_LIMIT),
+        issuer: rankedBuckets(issuerCounts, f.issuers.names, (this.issuerRanks ??= collationRanks(f.issuers.names)), filters.issuers ?? [], FACET_LIMIT),
         type: facetBuckets(named(typeCounts, (id) => f.types.names[id]), filters.types ?? []),
         level: levelBuckets(named(levelCounts, (l) => LEVELS[l])),
       },
