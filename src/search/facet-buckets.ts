@@ -6,6 +6,7 @@
  */
 import type { FacetBucket, Level } from '../types.js';
 import { LEVELS } from './filters.js';
+import { topK } from './topk.js';
 
 /** Chinese collation (pinyin order), made once: `localeCompare` with a locale builds a collator on every call. */
 const zh = new Intl.Collator('zh-Hans-CN').compare;
@@ -41,9 +42,13 @@ export function collationRanks(names: readonly string[]): Uint32Array {
 export function rankedBuckets(counts: Uint32Array, names: readonly string[], rank: Uint32Array, selected: readonly string[] = [], limit = Infinity): FacetBucket[] {
   const ids: number[] = [];
   for (let id = 0; id < counts.length; id++) if (counts[id]) ids.push(id);
-  ids.sort((a, b) => counts[b] - counts[a] || rank[a] - rank[b]);
-  const kept = ids.length <= limit ? ids : ids.filter((id, i) => i < limit || selected.includes(names[id]));
-  return kept.map((id) => ({ value: names[id], count: counts[id] }));
+  const cmp = (a: number, b: number) => counts[b] - counts[a] || rank[a] - rank[b];
+  if (ids.length <= limit) return ids.sort(cmp).map((id) => ({ value: names[id], count: counts[id] }));
+  // Only the first `limit` need sorting (a bounded heap), and the selected ones keep their places after them.
+  const top = topK(ids, limit, cmp);
+  const inTop = new Set(top);
+  const extra = ids.filter((id) => !inTop.has(id) && selected.includes(names[id])).sort(cmp);
+  return [...top, ...extra].map((id) => ({ value: names[id], count: counts[id] }));
 }
 
 /** Year buckets, newest first. */
