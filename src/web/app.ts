@@ -31,7 +31,7 @@ export interface AppOptions {
   publicDir?: string;
   /** Access token, rate limit, concurrency and access log (src/web/access.ts); none when absent (tests). */
   access?: AccessOptions;
-  /** Extra fields for /healthz, e.g. why a start-up rebuild failed. */
+  /** Extra fields for /healthz, e.g. why a start-up rebuild failed (beside `lanes`, the access lanes' counters). */
   health?: () => Record<string, unknown>;
 }
 
@@ -71,11 +71,13 @@ export function createApp(options: AppOptions): Express {
   );
 
   app.use('/static', express.static(options.publicDir ?? root('public'), { index: false, maxAge: '1h' }));
-  if (options.access) app.use(accessMiddleware(options.access));
+  const access = options.access ? accessMiddleware(options.access) : null;
+  if (access) app.use(access);
 
   app.use(searchRoutes(handle));
   app.use(docRoutes(handle));
-  app.use(healthRoutes(handle, options.health));
+  // the lanes' counters beside the index: whether the queues hold their bounds, how many were refused
+  app.use(healthRoutes(handle, () => ({ ...(access ? { lanes: access.stats() } : {}), ...options.health?.() })));
   app.use(trendRoutes(handle));
   app.use(kwicRoutes(handle));
   app.use(reuseRoutes(handle));
