@@ -8,6 +8,13 @@ import type { FacetBucket, Level } from '../types.js';
 import { LEVELS } from './filters.js';
 
 /**
+ * Chinese collation, built once: `localeCompare(b, 'zh-Hans-CN')` looks the
+ * collator up on every call, and sorting a facet's hundreds of values per
+ * search made it a tenth of a normal search's time.
+ */
+const zh = new Intl.Collator('zh-Hans-CN');
+
+/**
  * Buckets by count (descending), then value in Chinese collation; at most
  * `limit`, the selected values always kept.
  *
@@ -18,7 +25,7 @@ import { LEVELS } from './filters.js';
 export function facetBuckets(counts: Iterable<[string, number]>, selected: readonly string[] = [], limit = Infinity): FacetBucket[] {
   const all = [...counts]
     .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-Hans-CN'));
+    .sort((a, b) => b.count - a.count || zh.compare(a.value, b.value));
   return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
 }
 
@@ -39,6 +46,6 @@ export function levelBuckets(counts: Iterable<[Level, number]>): FacetBucket[] {
  * other keys in Chinese collation, 未知 (null) last.
  */
 export function compareCountKeys(field: 'year' | 'region' | 'issuer'): (a: string | null, b: string | null) => number {
-  const cmp = field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
+  const cmp = field === 'year' ? (a: string, b: string) => Number(a) - Number(b) : zh.compare;
   return (a, b) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : cmp(a, b));
 }

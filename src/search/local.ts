@@ -143,16 +143,17 @@ export class LocalEngine implements Engine {
         }
       }
       if (fails > 1) continue;
-      const counted = (d: number) => fails === 0 || failed === d;
+      // Counted in dimension d when it passes every filter, or fails only d's own (no closure
+      // per report here: this loop runs over every match of every search).
       // Region buckets: a child of the ancestor, or the ancestor itself (本级; 未知 at the top).
-      if (counted(0)) {
+      if (fails === 0 || failed === 0) {
         const child = level && f.depthOf[doc] > depth ? level[doc] : -1 - (f.depthOf[doc] === depth ? 1 : 0);
         if (child !== -1) regionCounts.set(child, (regionCounts.get(child) ?? 0) + 1);
       }
-      if (counted(1) && f.years[doc]) yearCounts.set(f.years[doc], (yearCounts.get(f.years[doc]) ?? 0) + 1);
-      if (counted(2) && f.issuerOf[doc] >= 0) issuerCounts.set(f.issuerOf[doc], (issuerCounts.get(f.issuerOf[doc]) ?? 0) + 1);
-      if (counted(3) && f.typeOf[doc] >= 0) typeCounts.set(f.typeOf[doc], (typeCounts.get(f.typeOf[doc]) ?? 0) + 1);
-      if (counted(4) && f.levelOf[doc] >= 0) levelCounts.set(f.levelOf[doc], (levelCounts.get(f.levelOf[doc]) ?? 0) + 1);
+      if ((fails === 0 || failed === 1) && f.years[doc]) yearCounts.set(f.years[doc], (yearCounts.get(f.years[doc]) ?? 0) + 1);
+      if ((fails === 0 || failed === 2) && f.issuerOf[doc] >= 0) issuerCounts.set(f.issuerOf[doc], (issuerCounts.get(f.issuerOf[doc]) ?? 0) + 1);
+      if ((fails === 0 || failed === 3) && f.typeOf[doc] >= 0) typeCounts.set(f.typeOf[doc], (typeCounts.get(f.typeOf[doc]) ?? 0) + 1);
+      if ((fails === 0 || failed === 4) && f.levelOf[doc] >= 0) levelCounts.set(f.levelOf[doc], (levelCounts.get(f.levelOf[doc]) ?? 0) + 1);
       if (fails === 0) hits.push(doc);
     }
 

@@ -42,6 +42,9 @@ export function createApp(options: AppOptions): Express {
   const app = express();
 
   app.disable('x-powered-by');
+  // Every page and API answer is built per request: hashing each body for an ETag cost more than
+  // the rare 304 saves (static files keep theirs, from express.static).
+  app.set('etag', false);
   app.set('views', options.viewsDir ?? root('views'));
   app.set('view engine', 'ejs');
   // our own parser: repeated keys → arrays, key[x] → object (refused by validation), no qs limits
