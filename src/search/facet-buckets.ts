@@ -22,11 +22,30 @@ const zh = new Intl.Collator('zh-Hans-CN');
  * facetBuckets([['乙', 2], ['甲', 2], ['丙', 5]], [], 2)
  * // => [{ value: '丙', count: 5 }, { value: '甲', count: 2 }]   (甲 jiǎ before 乙 yǐ)
  */
-export function facetBuckets(counts: Iterable<[string, number]>, selected: readonly string[] = [], limit = Infinity): FacetBucket[] {
+export function facetBuckets(
+  counts: Iterable<[string, number]>,
+  selected: readonly string[] = [],
+  limit = Infinity,
+  /** The pairs come in collation order already (`collationOrder`): sorting by count alone keeps it among equal counts. */
+  collated = false,
+): FacetBucket[] {
   const all = [...counts]
     .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || zh.compare(a.value, b.value));
+    .sort(collated ? (a, b) => b.count - a.count : (a, b) => b.count - a.count || zh.compare(a.value, b.value));
   return all.length <= limit ? all : all.filter((b, i) => i < limit || selected.includes(b.value));
+}
+
+/**
+ * The indexes of `values` in Chinese collation order, for a list fixed for an
+ * index's lifetime (its issuers): computed once, so a search lists a facet of
+ * hundreds of values in collation order without a collator call
+ * (`facetBuckets(…, true)`; 571 issuers at ×10 took 0.33 ms per search).
+ *
+ * ### Examples
+ * collationOrder(['乙', '甲', '丙']) // => [2, 1, 0]   (丙 bǐng, 甲 jiǎ, 乙 yǐ)
+ */
+export function collationOrder(values: readonly string[]): number[] {
+  return values.map((_, i) => i).sort((a, b) => zh.compare(values[a], values[b]));
 }
 
 /** Year buckets, newest first. */

@@ -35,7 +35,7 @@ import { Matcher } from './matcher.js';
 import { queryMatcher, type QueryMatcher } from './occurrences.js';
 import { hitData, reportParagraphs, splitParagraphs } from './passages.js';
 import { DEFAULT_DOC_TYPES, type DocTypeRule } from './doctypes.js';
-import { compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from './facet-buckets.js';
+import { collationOrder, compareCountKeys, facetBuckets, levelBuckets, yearBuckets } from './facet-buckets.js';
 import { FACETS, FilterIndex, LEVELS, SELF, UNKNOWN_REGION } from './filters.js';
 import { commonAncestor, MAX_DEPTH } from './regions.js';
 import { topK } from './topk.js';
@@ -173,13 +173,26 @@ export class LocalEngine implements Engine {
       facets: {
         region: facetBuckets(named(regionCounts, (id) => (id === -2 ? self : f.regions.paths[id])), filters.regions),
         year: yearBuckets(yearCounts),
-        issuer: facetBuckets(named(issuerCounts, (id) => f.issuers.names[id]), filters.issuers ?? [], FACET_LIMIT),
+        issuer: facetBuckets(this.collatedIssuers(issuerCounts), filters.issuers ?? [], FACET_LIMIT, true),
         type: facetBuckets(named(typeCounts, (id) => f.types.names[id]), filters.types ?? []),
         level: levelBuckets(named(levelCounts, (l) => LEVELS[l])),
       },
       hits: hitData,
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
+  }
+
+  private issuerOrder: number[] | null = null;
+
+  /** Issuer counts as (name, count) pairs in collation order: ordered once per snapshot, not compared per search. */
+  private collatedIssuers(counts: Map<number, number>): Array<[string, number]> {
+    const { names } = this.filters.issuers;
+    const out: Array<[string, number]> = [];
+    for (const id of (this.issuerOrder ??= collationOrder(names))) {
+      const n = counts.get(id);
+      if (n !== undefined) out.push([names[id], n]);
+    }
+    return out;
   }
 
   async occurrences(query: SearchQuery, filters: Filters, paging: { page: number; size: number }): Promise<OccurrencePage> {
