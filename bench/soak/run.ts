@@ -5,14 +5,21 @@
  *  1. normal queries (the bench query classes), 10 and 50 connections;
  *  2. the worst shape (20 single characters joined by OR, size=100) from 10
  *     connections, while one client sends normal queries one after another:
- *     that client's latencies are the p50/p99 "a normal query waits";
- *     once with the default budget and gate, once with both off (the old behaviour).
+ *     that client's latencies are the p50/p99 "a normal query waits"; the
+ *     server's lane counters (/healthz) say how many expensive requests were
+ *     refused and that the bounds held;
+ *  3. once (first run only), the same attack with the budget and lanes off
+ *     (`MAX_CONCURRENT=0 BUDGET=0`, the old behaviour).
  *
- * Writes bench/soak/results.json and prints a Markdown table. SOAK_SECONDS
- * (default 10) bounds each phase.
+ * SOAK_SECONDS (default 10) bounds each phase; SOAK_RUNS (default 1) repeats
+ * 1–2 on a fresh server, and the table gives each figure's median over the
+ * runs (the machine is shared: one run says little). Writes
+ * bench/soak/results.json (every run, the medians, the load average) and
+ * prints the Markdown table of bench/RELIABILITY.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { BASE_QUERIES } from '../queries.js';
@@ -20,6 +27,7 @@ import { prepare } from './prepare.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 10);
+const RUNS = Math.max(1, Number(process.env.SOAK_RUNS ?? 1));
 export const WORST = '法 OR 治 OR 政 OR 府 OR 建 OR 设 OR 行 OR 执 OR 公 OR 示 OR 制 OR 度 OR 改 OR 革 OR 监 OR 督 OR 服 OR 务 OR 依 OR 规';
 const NORMAL_PATHS = BASE_QUERIES.map((b) => `/api/search?q=${encodeURIComponent(b.q)}`);
 const WORST_PATH = `/api/search?q=${encodeURIComponent(WORST)}&size=100`;
@@ -90,31 +98,105 @@ async function probe(base: string, during: Promise<unknown>) {
   return { n: times.length, p50: pct(times, 50), p99: pct(times, 99), max: Math.max(...times), codes };
 }
 
+type Load = Awaited<ReturnType<typeof load>>;
+type Probe = Awaited<ReturnType<typeof probe>>;
+interface Run {
+  normal10: Load;
+  normal50: Load;
+  worst: Load;
+  normalClient: Probe;
+  /** The lanes' counters after the attack (src/web/access.ts `AccessStats`). */
+  lanes: unknown;
+  loadavg: number[];
+}
+
+/** The attack of phase 2: ten clients on the worst shape, one client probing with normal queries. */
+async function attack(base: string): Promise<{ worst: Load; normalClient: Probe }> {
+  const worst = load(base, 10, [WORST_PATH]);
+  const [w, p] = await Promise.all([worst, probe(base, worst)]);
+  return { worst: w, normalClient: p };
+}
+
+const median = (xs: number[]) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+/** Each figure's median over the runs (figures of one row may come from different runs). */
+function medians<T extends Record<string, unknown>>(rows: T[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(rows[0])) if (typeof rows[0][k] === 'number') out[k] = median(rows.map((r) => r[k] as number));
+  return out;
+}
+
+const ms = (x: number) => `${Math.round(x).toLocaleString('en')} ms`;
+const codes = (rows: Array<{ codes: Record<string, number> }>) =>
+  [...new Set(rows.flatMap((r) => Object.keys(r.codes)))]
+    .map((c) => `${Math.round(median(rows.map((r) => r.codes[c] ?? 0))).toLocaleString('en')} × ${c}`)
+    .join(', ');
+
+function table(runs: Run[], unguarded: { worst: Load; normalClient: Probe }): string {
+  const row = (phase: string, conn: number | string, rows: Load[]) => {
+    const m = medians(rows);
+    return `| ${phase} | ${conn} | ${m.rps.toFixed(1)} | ${ms(m.p50)} | ${ms(m.p99)} | ${ms(m.max)} | ${codes(rows)}${m.timeouts ? `, ${m.timeouts} client timeouts` : ''} |`;
+  };
+  const probeRow = (rows: Probe[]) => {
+    const m = medians(rows);
+    return `| ↳ one client sending normal queries meanwhile | 1 | — | **${ms(m.p50)}** | **${ms(m.p99)}** | ${ms(m.max)} | ${codes(rows)} |`;
+  };
+  return [
+    `| phase (median of ${runs.length} run${runs.length > 1 ? 's' : ''}) | connections | req/s | p50 | p99 | max | statuses |`,
+    '|---|---|---|---|---|---|---|',
+    row('normal queries', 10, runs.map((r) => r.normal10)),
+    row('normal queries', 50, runs.map((r) => r.normal50)),
+    row('worst shape, **guarded** (budget + lanes)', 10, runs.map((r) => r.worst)),
+    probeRow(runs.map((r) => r.normalClient)),
+    row('worst shape, **unguarded** (`MAX_CONCURRENT=0 BUDGET=0`, 1 run)', 10, [unguarded.worst]),
+    probeRow([unguarded.normalClient]),
+  ].join('\n');
+}
+
 async function main() {
   const { dataDir, indexDir } = await prepare(10);
-  const results: Record<string, unknown> = { scale: 10, reports: 1200, seconds: SECONDS, when: new Date().toISOString(), node: process.version };
-
-  for (const [label, env] of [
-    ['guarded', {}],
-    ['unguarded', { MAX_CONCURRENT: '0', BUDGET: '0' }],
-  ] as const) {
-    const { base, child } = await startServer(dataDir, indexDir, env);
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { base, child } = await startServer(dataDir, indexDir, {});
     try {
-      const phase: Record<string, unknown> = {};
-      if (label === 'guarded') {
-        phase.normal10 = await load(base, 10, NORMAL_PATHS);
-        phase.normal50 = await load(base, 50, NORMAL_PATHS);
-      }
-      const worst = load(base, 10, [WORST_PATH]);
-      phase.worstShape10 = { worst: await Promise.all([worst, probe(base, worst)]).then(([w, p]) => ({ ...w, normalClient: p })) };
-      results[label] = phase;
-      console.error(label, JSON.stringify(phase, null, 1));
+      const normal10 = await load(base, 10, NORMAL_PATHS);
+      const normal50 = await load(base, 50, NORMAL_PATHS);
+      const { worst, normalClient } = await attack(base);
+      const lanes = ((await (await fetch(`${base}/healthz`)).json()) as { lanes?: unknown }).lanes ?? null;
+      runs.push({ normal10, normal50, worst, normalClient, lanes, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) });
+      console.error(`run ${i + 1}/${RUNS}`, JSON.stringify(runs[i]));
     } finally {
       await stop(child);
     }
   }
+  const { base, child } = await startServer(dataDir, indexDir, { MAX_CONCURRENT: '0', BUDGET: '0' });
+  let unguarded: { worst: Load; normalClient: Probe };
+  try {
+    unguarded = await attack(base);
+  } finally {
+    await stop(child);
+  }
+  const results = {
+    scale: 10,
+    reports: 1200,
+    seconds: SECONDS,
+    when: new Date().toISOString(),
+    node: process.version,
+    median: {
+      normal10: medians(runs.map((r) => r.normal10)),
+      normal50: medians(runs.map((r) => r.normal50)),
+      worst: medians(runs.map((r) => r.worst)),
+      normalClient: medians(runs.map((r) => r.normalClient)),
+    },
+    runs,
+    unguarded,
+  };
   await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-  console.log(JSON.stringify(results, null, 2));
+  console.log(table(runs, unguarded));
+  console.log(`\nload average during the runs (1 min): ${runs.map((r) => r.loadavg[0]).join(', ')}`);
 }
 
 await main();

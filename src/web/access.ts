@@ -16,7 +16,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { QueryBudget, type BudgetLimits } from '../search/budget.js';
+import { DEFAULT_BUDGET, QueryBudget, type BudgetLimits } from '../search/budget.js';
 
 export interface AccessOptions {
   /** The access token; null or empty: no login (only allowed on loopback or with --public, see serve). */
@@ -54,6 +54,8 @@ export const DEFAULT_MAX_EXPENSIVE = 1;
 export const DEFAULT_MAX_EXPENSIVE_QUEUED = 16;
 /** Shorter than a client's usual timeout, so the client reads the 503 rather than timing out. */
 export const MAX_EXPENSIVE_WAIT_MS = 5_000;
+/** An expensive search's slice of the event loop between its pause points (a normal one has `DEFAULT_BUDGET.sliceMs`). */
+export const EXPENSIVE_SLICE_MS = 5;
 
 /** The session cookie: an HMAC of the token, so the token itself never sits in a browser. */
 export const SESSION_COOKIE = 'rs_session';
@@ -345,9 +347,13 @@ export function accessMiddleware(options: AccessOptions = {}): Router & { stats(
     // The budget's clock starts when the request gets its slot, not while it waits. A report page
     // reads one whole text by nature (it is paged by paragraphs, not by bytes read): only its deadline counts.
     const limits = budget && isReportPage(req) ? { ...budget, maxText: Infinity } : budget;
-    const run = limits ? () => new QueryBudget(limits).run(next) : next;
+    const expensive = gate.max !== Infinity && isExpensive(req);
+    // An expensive search lets others run every few milliseconds, a normal one only past the default slice
+    // (it rarely gets there): the normal query waits for a short slice of the expensive one, and is not itself cut up.
+    const sliced = limits && expensive ? { ...limits, sliceMs: Math.min(limits.sliceMs ?? DEFAULT_BUDGET.sliceMs, EXPENSIVE_SLICE_MS) } : limits;
+    const run = sliced ? () => new QueryBudget(sliced).run(next) : next;
     if (gate.max === Infinity) return run(); // MAX_CONCURRENT=0: no lanes at all
-    if (isExpensive(req)) {
+    if (expensive) {
       // Its own lane only: a normal slot is never held by an expensive search, so normal
       // requests never queue behind one.
       return expensiveGated(req, res, () => {
