@@ -47,6 +47,10 @@ export function createApp(options: AppOptions): Express {
   app.set('etag', false);
   app.set('views', options.viewsDir ?? root('views'));
   app.set('view engine', 'ejs');
+  // Compiled templates are kept (express does so only with NODE_ENV=production, which nothing here sets):
+  // compiling search.ejs and its partials on every request halved the search page's throughput.
+  // Templates change with a new version of the code, which restarts the server anyway.
+  app.enable('view cache');
   // our own parser: repeated keys → arrays, key[x] → object (refused by validation), no qs limits
   app.set('query parser', parseQueryString);
   // the search page's download link (views/search.ejs), without a change to its view model
