@@ -2,7 +2,8 @@
  * `npm run soak`: load against a real `serve` on 127.0.0.1 over the ×10 bench
  * archive (bench/corpus.ts; 1,200 reports), bounded in connections and time.
  *
- *  1. normal queries (the bench query classes), 10 and 50 connections;
+ *  1. normal queries (the bench query classes) on /api/search, 10 and 50
+ *     connections; then every page and API rotated (`mixedPaths`), 10 and 50;
  *  2. the worst shape (20 single characters joined by OR, size=100) from 10
  *     connections, while one client sends normal queries one after another:
  *     that client's latencies are the p50/p99 "a normal query waits"; the
@@ -31,6 +32,29 @@ const RUNS = Math.max(1, Number(process.env.SOAK_RUNS ?? 1));
 export const WORST = '法 OR 治 OR 政 OR 府 OR 建 OR 设 OR 行 OR 执 OR 公 OR 示 OR 制 OR 度 OR 改 OR 革 OR 监 OR 督 OR 服 OR 务 OR 依 OR 规';
 const NORMAL_PATHS = BASE_QUERIES.map((b) => `/api/search?q=${encodeURIComponent(b.q)}`);
 const WORST_PATH = `/api/search?q=${encodeURIComponent(WORST)}&size=100`;
+
+/**
+ * Every page and API a reader uses, for each bench query: the search page and
+ * API (also with a region and a year), the report page of the first hit, its
+ * paragraph's similar passages, the distribution and KWIC APIs.
+ */
+async function mixedPaths(base: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const { q } of BASE_QUERIES) {
+    const enc = encodeURIComponent(q);
+    const res = (await (await fetch(`${base}/api/search?q=${enc}&size=1`)).json()) as {
+      hits: Array<{ id: string; region: { province: string | null }; year: number | null; passages: Array<{ anchor: string }> }>;
+    };
+    out.push(`/api/search?q=${enc}`, `/?q=${enc}`, `/api/trend?q=${enc}&by=year`, `/api/kwic?q=${enc}&size=20`);
+    const hit = res.hits[0];
+    if (!hit) continue;
+    const region = hit.region.province ? `&region=${encodeURIComponent(hit.region.province)}` : '';
+    out.push(`/?q=${enc}${region}${hit.year ? `&year=${hit.year}` : ''}`, `/doc/${encodeURIComponent(hit.id)}?q=${enc}`);
+    const p = hit.passages[0]?.anchor.replace(/^p-/, '');
+    if (p) out.push(`/api/similar?id=${encodeURIComponent(hit.id)}&p=${p}`);
+  }
+  return out;
+}
 
 async function startServer(dataDir: string, indexDir: string, env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--data', dataDir, '--index', indexDir], {
@@ -103,6 +127,8 @@ type Probe = Awaited<ReturnType<typeof probe>>;
 interface Run {
   normal10: Load;
   normal50: Load;
+  mixed10: Load;
+  mixed50: Load;
   worst: Load;
   normalClient: Probe;
   /** The lanes' counters after the attack (src/web/access.ts `AccessStats`). */
@@ -149,6 +175,8 @@ function table(runs: Run[], unguarded: { worst: Load; normalClient: Probe }): st
     '|---|---|---|---|---|---|---|',
     row('normal queries', 10, runs.map((r) => r.normal10)),
     row('normal queries', 50, runs.map((r) => r.normal50)),
+    row('every page and API, rotated', 10, runs.map((r) => r.mixed10)),
+    row('every page and API, rotated', 50, runs.map((r) => r.mixed50)),
     row('worst shape, **guarded** (budget + lanes)', 10, runs.map((r) => r.worst)),
     probeRow(runs.map((r) => r.normalClient)),
     row('worst shape, **unguarded** (`MAX_CONCURRENT=0 BUDGET=0`, 1 run)', 10, [unguarded.worst]),
@@ -164,9 +192,12 @@ async function main() {
     try {
       const normal10 = await load(base, 10, NORMAL_PATHS);
       const normal50 = await load(base, 50, NORMAL_PATHS);
+      const mixed = await mixedPaths(base);
+      const mixed10 = await load(base, 10, mixed);
+      const mixed50 = await load(base, 50, mixed);
       const { worst, normalClient } = await attack(base);
       const lanes = ((await (await fetch(`${base}/healthz`)).json()) as { lanes?: unknown }).lanes ?? null;
-      runs.push({ normal10, normal50, worst, normalClient, lanes, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) });
+      runs.push({ normal10, normal50, mixed10, mixed50, worst, normalClient, lanes, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) });
       console.error(`run ${i + 1}/${RUNS}`, JSON.stringify(runs[i]));
     } finally {
       await stop(child);
@@ -188,6 +219,8 @@ async function main() {
     median: {
       normal10: medians(runs.map((r) => r.normal10)),
       normal50: medians(runs.map((r) => r.normal50)),
+      mixed10: medians(runs.map((r) => r.mixed10)),
+      mixed50: medians(runs.map((r) => r.mixed50)),
       worst: medians(runs.map((r) => r.worst)),
       normalClient: medians(runs.map((r) => r.normalClient)),
     },
