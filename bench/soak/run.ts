@@ -75,8 +75,10 @@ async function startServer(dataDir: string, indexDir: string, env: Record<string
     });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
-  // Let the background warm-up (positions, word shards) finish before measuring.
+  // Let the background warm-up (positions, word shards) finish before measuring, and load what a page or API
+  // reads on its first use (the reuse index: ~0.3 s of one blocking read at ×10), so the phases measure a running server.
   for (let i = 0; i < 3; i++) for (const p of NORMAL_PATHS) await fetch(base + p).then((r) => r.arrayBuffer());
+  for (const p of await mixedPaths(base)) await fetch(base + p).then((r) => r.arrayBuffer());
   await new Promise((r) => setTimeout(r, 3000));
   return { base, child };
 }
