@@ -19,7 +19,7 @@
  * prints the Markdown table of bench/RELIABILITY.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -75,6 +75,7 @@ async function startServer(dataDir: string, indexDir: string, env: Record<string
     });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
+  serverPid = child.pid;
   // Let the background warm-up (positions, word shards) finish before measuring, and load what a page or API
   // reads on its first use (the reuse index: ~0.3 s of one blocking read at ×10), so the phases measure a running server.
   for (let i = 0; i < 3; i++) for (const p of NORMAL_PATHS) await fetch(base + p).then((r) => r.arrayBuffer());
@@ -96,7 +97,23 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
+/**
+ * CPU time (user + system, ms) the server process has used, from /proc (Linux; null elsewhere): CPU per
+ * request compares commits on a shared machine, where latencies mostly measure the other work.
+ */
+async function cpuMs(pid: number | undefined): Promise<number | null> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+let serverPid: number | undefined;
+
 async function load(base: string, connections: number, paths: string[]) {
+  const cpu0 = await cpuMs(serverPid);
   const r = await autocannon({
     url: base,
     connections,
@@ -105,7 +122,9 @@ async function load(base: string, connections: number, paths: string[]) {
   });
   const codes: Record<string, number> = {};
   for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) codes[code] = (v as { count: number }).count;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors, timeouts: r.timeouts, codes };
+  const cpu1 = await cpuMs(serverPid);
+  const cpuPerRequest = cpu0 === null || cpu1 === null || !r.requests.total ? NaN : (cpu1 - cpu0) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, cpuPerRequest, errors: r.errors, timeouts: r.timeouts, codes };
 }
 
 /** One client sending normal queries back to back while `during` runs. */
@@ -164,24 +183,26 @@ const codes = (rows: Array<{ codes: Record<string, number> }>) =>
     .join(', ');
 
 function table(runs: Run[], unguarded: { worst: Load; normalClient: Probe }): string {
-  const row = (phase: string, conn: number | string, rows: Load[]) => {
+  // CPU per request is left out where a probing client's requests share the server with the phase's
+  const row = (phase: string, conn: number | string, rows: Load[], withCpu = true) => {
     const m = medians(rows);
-    return `| ${phase} | ${conn} | ${m.rps.toFixed(1)} | ${ms(m.p50)} | ${ms(m.p99)} | ${ms(m.max)} | ${codes(rows)}${m.timeouts ? `, ${m.timeouts} client timeouts` : ''} |`;
+    if (!withCpu) m.cpuPerRequest = NaN;
+    return `| ${phase} | ${conn} | ${m.rps.toFixed(1)} | ${ms(m.p50)} | ${ms(m.p99)} | ${ms(m.max)} | ${Number.isFinite(m.cpuPerRequest) ? m.cpuPerRequest.toFixed(2) : '—'} | ${codes(rows)}${m.timeouts ? `, ${m.timeouts} client timeouts` : ''} |`;
   };
   const probeRow = (rows: Probe[]) => {
     const m = medians(rows);
-    return `| ↳ one client sending normal queries meanwhile | 1 | — | **${ms(m.p50)}** | **${ms(m.p99)}** | ${ms(m.max)} | ${codes(rows)} |`;
+    return `| ↳ one client sending normal queries meanwhile | 1 | — | **${ms(m.p50)}** | **${ms(m.p99)}** | ${ms(m.max)} | — | ${codes(rows)} |`;
   };
   return [
-    `| phase (median of ${runs.length} run${runs.length > 1 ? 's' : ''}) | connections | req/s | p50 | p99 | max | statuses |`,
-    '|---|---|---|---|---|---|---|',
+    `| phase (median of ${runs.length} run${runs.length > 1 ? 's' : ''}) | connections | req/s | p50 | p99 | max | server CPU ms / request | statuses |`,
+    '|---|---|---|---|---|---|---|---|',
     row('normal queries', 10, runs.map((r) => r.normal10)),
     row('normal queries', 50, runs.map((r) => r.normal50)),
     row('every page and API, rotated', 10, runs.map((r) => r.mixed10)),
     row('every page and API, rotated', 50, runs.map((r) => r.mixed50)),
-    row('worst shape, **guarded** (budget + lanes)', 10, runs.map((r) => r.worst)),
+    row('worst shape, **guarded** (budget + lanes)', 10, runs.map((r) => r.worst), false),
     probeRow(runs.map((r) => r.normalClient)),
-    row('worst shape, **unguarded** (`MAX_CONCURRENT=0 BUDGET=0`, 1 run)', 10, [unguarded.worst]),
+    row('worst shape, **unguarded** (`MAX_CONCURRENT=0 BUDGET=0`, 1 run)', 10, [unguarded.worst], false),
     probeRow([unguarded.normalClient]),
   ].join('\n');
 }
