@@ -15,8 +15,8 @@
  * SOAK_SECONDS (default 10) bounds each phase; SOAK_RUNS (default 1) repeats
  * 1–2 on a fresh server, and the table gives each figure's median over the
  * runs (the machine is shared: one run says little). Writes
- * bench/soak/results.json (every run, the medians, the load average) and
- * prints the Markdown table of bench/RELIABILITY.md.
+ * bench/soak/results.json (every run, the medians, the load average) and the
+ * table of bench/RELIABILITY.md (between its soak markers), and prints it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -251,8 +251,13 @@ async function main() {
     unguarded,
   };
   await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-  console.log(table(runs, unguarded));
-  console.log(`\nload average during the runs (1 min): ${runs.map((r) => r.loadavg[0]).join(', ')}`);
+  const text = `${table(runs, unguarded)}\n\nLoad average (1 min) at the end of each run: ${runs.map((r) => r.loadavg[0]).join(', ')}; ${results.when.slice(0, 10)}, ${RUNS} run${RUNS > 1 ? 's' : ''} of ${SECONDS} s per phase.`;
+  console.log(text);
+  // The table in bench/RELIABILITY.md, between its markers: the prose around it is written by hand.
+  const doc = new URL('../RELIABILITY.md', import.meta.url);
+  const md = await readFile(doc, 'utf8');
+  const marked = /(<!-- soak:start -->\n)[\s\S]*?(\n<!-- soak:end -->)/;
+  if (marked.test(md)) await writeFile(doc, md.replace(marked, (_, a: string, b: string) => a + text + b));
 }
 
 await main();
