@@ -14,7 +14,7 @@
  * | --public  | PUBLIC=1  | off         |
  * |           | AUTH_TOKEN| none        |
  * |           | RATE_LIMIT| 300 (requests per address per minute; 0: off) |
- * |           | MAX_CONCURRENT | 4 (searches answered at once; the rest queue) |
+ * |           | MAX_CONCURRENT | 4 (normal searches answered at once, the rest queue; expensive ones have a lane of their own) |
  * |           | LOG_QUERIES | 1 (0: access log lines without the query text) |
  * |           | ACCESS_LOG | 1 (0: no access log) |
  * |           | QUERY_DEADLINE_MS | 1500 (a search stops with a 503 past it) |

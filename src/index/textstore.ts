@@ -178,14 +178,25 @@ export interface ReportText {
   norm: string;
 }
 
+/** UTF-16 code units of recently read texts kept in memory, counted by `charsHeld`: at most 32 MB. */
+const RECENT_CHARS = 16_000_000;
+
+/** Both forms, even when they are one string (no diffs): an upper bound, and no comparison of long strings. */
+const charsHeld = (r: ReportText) => r.text.length + r.norm.length;
+
 export class TextStore {
   readonly docCount: number;
   private fd: number | null;
   private readonly diffPos: Uint32Array;
   private readonly diffChar: Uint16Array;
   private readonly table: Float64Array;
-  /** The last few texts read: a hit list, then the report page of one of its hits. */
+  /**
+   * Texts read lately, least recently used first, up to `RECENT_CHARS`: a hit
+   * list, then the report page of one of its hits; the same page of 100 hits
+   * asked again (64 texts in arrival order, as before, missed every time).
+   */
   private readonly recent = new Map<number, ReportText>();
+  private recentChars = 0;
 
   private constructor(fd: number) {
     this.fd = fd;
@@ -231,7 +242,11 @@ export class TextStore {
     const hit = this.recent.get(doc);
     // a text costs its length whether it comes from disk or from the recent ones: the caller works over it
     charge('text', this.table[doc * FIELDS + 2] ?? 0);
-    if (hit) return hit;
+    if (hit) {
+      this.recent.delete(doc);
+      this.recent.set(doc, hit);
+      return hit;
+    }
     if (this.fd === null) throw new Error('index: the text store was closed');
     const t = doc * FIELDS;
     const blob = Buffer.allocUnsafe(this.table[t + 1]);
@@ -254,7 +269,12 @@ export class TextStore {
     }
     const r = { text, norm };
     this.recent.set(doc, r);
-    if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value!);
+    this.recentChars += charsHeld(r);
+    while (this.recentChars > RECENT_CHARS && this.recent.size > 1) {
+      const [oldest, old] = this.recent.entries().next().value!;
+      this.recent.delete(oldest);
+      this.recentChars -= charsHeld(old);
+    }
     return r;
   }
 
@@ -269,11 +289,12 @@ export class TextStore {
 
   clearCache(): void {
     this.recent.clear();
+    this.recentChars = 0;
   }
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    this.recent.clear();
+    this.clearCache();
   }
 }

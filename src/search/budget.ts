@@ -27,6 +27,12 @@ export interface BudgetLimits {
   maxText?: number;
   /** Wall-clock milliseconds from the budget's creation. Default 1,500. */
   deadlineMs?: number;
+  /**
+   * Longest the request holds the event loop between the engine's pause points
+   * before it lets other requests run (`pause`). Default 20 ms; 0 yields at
+   * every pause point (tests that need the interleaving to happen for certain).
+   */
+  sliceMs?: number;
 }
 
 export const DEFAULT_BUDGET: Required<BudgetLimits> = {
@@ -34,6 +40,7 @@ export const DEFAULT_BUDGET: Required<BudgetLimits> = {
   maxCandidates: 200_000,
   maxText: 12_000_000,
   deadlineMs: 1_500,
+  sliceMs: 20,
 };
 
 /** A request stopped by its budget; the message (Chinese) says how to narrow it. */
@@ -53,6 +60,8 @@ export class QueryBudget implements CostMeter {
   private readonly limits: Required<BudgetLimits>;
   private readonly t0 = performance.now();
   readonly spent = { postings: 0, candidates: 0, text: 0 };
+  /** How many times `pause` let other requests run. */
+  yields = 0;
 
   constructor(limits: BudgetLimits = {}) {
     this.limits = { ...DEFAULT_BUDGET, ...limits };
@@ -78,15 +87,17 @@ export class QueryBudget implements CostMeter {
 
   /**
    * For the engine's long loops (a hit's passages, ranking): lets other
-   * requests run when this one has held the event loop for `sliceMs` — await
-   * it between units of work. Also checks the deadline.
+   * requests run when this one has held the event loop for `sliceMs` (the
+   * limit's, unless given) — await it between units of work. Also checks the
+   * deadline.
    *
    * ### Examples
    * for (const doc of pageDocs) { hits.push(this.hit(doc)); await QueryBudget.current()?.pause(); }
    */
-  async pause(sliceMs = 20): Promise<void> {
+  async pause(sliceMs = this.limits.sliceMs): Promise<void> {
     this.check();
     if (performance.now() - this.lastYield < sliceMs) return;
+    this.yields++;
     await new Promise((r) => setImmediate(r));
     this.lastYield = performance.now();
   }

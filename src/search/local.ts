@@ -60,6 +60,8 @@ const YEAR_SLOTS = 10_000;
 /** Yield to the event loop every so many reports of a long walk (streams, distributions). */
 const YIELD_EVERY = 256;
 const tick = () => new Promise<void>((r) => setImmediate(r));
+/** (query, filters) pairs whose occurrence counts are kept: 2 × 4 bytes per matching report each. */
+const COUNTED_CACHE = 32;
 
 export class LocalEngine implements Engine {
   readonly info: IndexInfo;
@@ -109,12 +111,13 @@ export class LocalEngine implements Engine {
     return this.warming;
   }
 
-  /** Forgets cached term sets and recently read texts (the benchmark times queries no one asked before). */
+  /** Forgets cached term sets, occurrence counts and recently read texts (the benchmark times queries no one asked before). */
   clearCaches(): void {
     this.matcher.clearCache();
     this.index.texts.clearCache();
     this.index.words.clearCache();
     this.index.lists.clearCache();
+    this.counted.clear();
   }
 
   async search(query: SearchQuery, filters: Filters, options: SearchOptions): Promise<SearchResult> {
@@ -200,8 +203,7 @@ export class LocalEngine implements Engine {
   async occurrences(query: SearchQuery, filters: Filters, paging: { page: number; size: number }): Promise<OccurrencePage> {
     checkPage(paging, MAX_OCCURRENCE_PAGE_SIZE, MAX_OCCURRENCE_PAGE);
     const terms = queryMatcher(query);
-    const docs = this.filtered(query, filters);
-    const counts = await this.occurrenceCounts(docs, terms);
+    const { docs, counts } = await this.countedMatches(query, filters, terms);
     let total = 0;
     for (let i = 0; i < counts.length; i++) total += counts[i];
     const from = (paging.page - 1) * paging.size;
@@ -235,8 +237,7 @@ export class LocalEngine implements Engine {
     const keyOf = this.countKey(options.field, options.depth);
     const subKeyOf = options.then ? this.countKey(options.then.field, options.then.depth) : null;
     const inFilters = this.filterSet(filters);
-    const matching = this.filtered(query, filters);
-    const counts = await this.occurrenceCounts(matching, queryMatcher(query));
+    const { docs: matching, counts } = await this.countedMatches(query, filters, queryMatcher(query));
     type Acc = CountBucket & { subs?: Map<string | null, Acc> };
     const buckets = new Map<string | null, Acc>();
     const get = (map: Map<string | null, Acc>, key: string | null) => {
@@ -394,6 +395,23 @@ export class LocalEngine implements Engine {
 
   // ---------------------------------------------------------------- occurrences
 
+  /** Occurrence counts of recent (query, filters) pairs: a KWIC page after the first, a distribution asked again (LRU). */
+  private readonly counted = new Map<string, { docs: Uint32Array; counts: Uint32Array }>();
+
+  /** Matching reports that pass the filters, ascending, and their occurrence counts (read-only: they may be cached). */
+  private async countedMatches(query: SearchQuery, filters: Filters, matcher: QueryMatcher): Promise<{ docs: Uint32Array; counts: Uint32Array }> {
+    const key = JSON.stringify([query.match, query.parsed.root, filters]);
+    let hit = this.counted.get(key);
+    if (hit) this.counted.delete(key);
+    else {
+      const docs = this.filtered(query, filters);
+      hit = { docs, counts: await this.occurrenceCounts(docs, matcher) };
+    }
+    this.counted.set(key, hit);
+    if (this.counted.size > COUNTED_CACHE) this.counted.delete(this.counted.keys().next().value!);
+    return hit;
+  }
+
   /**
    * Occurrences per report (parallel to `docs`, ascending): for each distinct
    * term, its non-overlapping occurrences, leftmost first, summed — from the
@@ -415,8 +433,9 @@ export class LocalEngine implements Engine {
       }
       return counts;
     }
-    const at = new Map<number, number>();
-    docs.forEach((d, i) => at.set(d, i));
+    // report → its place in `docs`: an array, not a Map (this runs once per position list read)
+    const at = new Int32Array(this.size);
+    docs.forEach((d, i) => (at[d] = i));
     for (const term of matcher.terms) {
       this.index.lists.forEachTermPositions(term, docs, (doc: number, positions: number[]) => {
         let n = 0;
@@ -426,7 +445,7 @@ export class LocalEngine implements Engine {
           n++;
           free = p + term.length;
         }
-        counts[at.get(doc)!] += n;
+        counts[at[doc]] += n;
       });
     }
     return counts;

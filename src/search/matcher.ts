@@ -40,6 +40,7 @@ export class Matcher {
   /** Forgets cached term sets (the benchmark measures queries no one asked before). */
   clearCache(): void {
     this.cache.clear();
+    this.verdicts.clear();
   }
 
   /**
@@ -71,7 +72,16 @@ export class Matcher {
     const candidates = this.grams.docsWithAll(units, this.size);
     if (scope) candidates.and(scope);
     candidates.andNot(out);
-    for (const doc of candidates.toArray()) if (fuzzyContains(this.texts.read(doc).norm, text)) out.add(doc);
+    // A filtered search is not cached as a set, but its verdicts are: asked again (the 模糊 count
+    // beside every short 精确 list with a filter), it reads no text for the reports already checked.
+    const seen = this.fuzzyVerdicts(key);
+    for (const doc of candidates.toArray()) {
+      if (!seen.checked.has(doc)) {
+        seen.checked.add(doc);
+        if (fuzzyContains(this.texts.read(doc).norm, text)) seen.matched.add(doc);
+      }
+      if (seen.matched.has(doc)) out.add(doc);
+    }
     if (!scope) this.put(key, out);
     return out;
   }
@@ -150,6 +160,18 @@ export class Matcher {
   /** A term's set (possibly shared) or a freshly evaluated subtree. */
   private setOf(node: QueryNode, scope: Bitset | null, mode: MatchMode): Bitset {
     return node.type === 'term' ? this.term(node, scope, mode) : this.evaluate(node, scope, mode);
+  }
+
+  /** Per fuzzy term, the candidate reports confirmed on their text so far, and those that matched (LRU, as `cache`). */
+  private readonly verdicts = new Map<string, { checked: Bitset; matched: Bitset }>();
+
+  private fuzzyVerdicts(key: string): { checked: Bitset; matched: Bitset } {
+    let v = this.verdicts.get(key);
+    if (v) this.verdicts.delete(key);
+    else v = { checked: new Bitset(this.size), matched: new Bitset(this.size) };
+    this.verdicts.set(key, v);
+    if (this.verdicts.size > CACHE_SIZE) this.verdicts.delete(this.verdicts.keys().next().value!);
+    return v;
   }
 
   private get(key: string): Bitset | undefined {

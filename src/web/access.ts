@@ -16,25 +16,28 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { QueryBudget, type BudgetLimits } from '../search/budget.js';
+import { DEFAULT_BUDGET, QueryBudget, type BudgetLimits } from '../search/budget.js';
 
 export interface AccessOptions {
   /** The access token; null or empty: no login (only allowed on loopback or with --public, see serve). */
   token?: string | null;
   /** Requests per client address per minute; 0 turns the limit off. Default 300. */
   ratePerMinute?: number;
-  /** Searches (and report pages) answered at once; the rest wait. Default 4. */
+  /** Searches (and report pages) answered at once, expensive ones not counted; the rest wait. Default 4. */
   maxConcurrent?: number;
   /**
    * Expensive searches (`isExpensive`: big pages, many OR alternatives or
-   * single characters) answered at once, in a lane of their own. Default 1:
-   * a burst of them takes turns, and a normal query waits behind one at most.
+   * single characters) answered at once, in a lane of their own that normal
+   * requests never enter: a burst of them takes turns, and a normal query
+   * never queues behind one. Default 1.
    */
   maxExpensive?: number;
   /** How many may wait for a slot; beyond it, 503 at once. Default 256 (a waiting request costs a socket and a closure). */
   maxQueued?: number;
   /** How long one may wait, in ms, before a 503. Default 10,000. */
   maxWaitMs?: number;
+  /** How many expensive searches may wait for their lane; beyond it, 503 at once. Default 16 (they wait at most 5 s). */
+  maxExpensiveQueued?: number;
   /** Where access log lines go (one per request); null: no log. Default: none. */
   log?: ((line: string) => void) | null;
   /** Whether log lines keep the query string (`LOG_QUERIES=0` turns it off). Default true. */
@@ -47,6 +50,12 @@ export const DEFAULT_RATE_PER_MINUTE = 300;
 export const DEFAULT_MAX_CONCURRENT = 4;
 export const DEFAULT_MAX_QUEUED = 256;
 export const DEFAULT_MAX_WAIT_MS = 10_000;
+export const DEFAULT_MAX_EXPENSIVE = 1;
+export const DEFAULT_MAX_EXPENSIVE_QUEUED = 16;
+/** Shorter than a client's usual timeout, so the client reads the 503 rather than timing out. */
+export const MAX_EXPENSIVE_WAIT_MS = 5_000;
+/** An expensive search's slice of the event loop between its pause points (a normal one has `DEFAULT_BUDGET.sliceMs`). */
+export const EXPENSIVE_SLICE_MS = 5;
 
 /** The session cookie: an HMAC of the token, so the token itself never sits in a browser. */
 export const SESSION_COOKIE = 'rs_session';
@@ -58,6 +67,7 @@ const MESSAGES = {
   wrong: '口令不正确，请重新输入。',
   429: '请求太频繁，请稍等一分钟再试。',
   503: '服务器繁忙，请稍后再试。',
+  expensive: '服务器繁忙：复杂的检索正在排队，请稍后再试，或缩小范围（减少用 OR 连接的词或单个汉字、减少每页条数）后重试。',
 };
 
 function isJson(req: Request): boolean {
@@ -117,47 +127,78 @@ function accessLog(log: (line: string) => void, logQueries: boolean): RequestHan
   };
 }
 
+/** What a lane has done since the server started (`/healthz` lists them under `lanes`). */
+export interface LaneStats {
+  /** Inside now, and waiting now. */
+  active: number;
+  waiting: number;
+  /** The most ever inside at once, and the most ever waiting at once: never above the lane's bounds. */
+  maxActive: number;
+  maxWaiting: number;
+  /** Let in at once; let in after waiting; refused because the queue was full; refused after waiting too long. */
+  admitted: number;
+  queued: number;
+  refused: number;
+  timedOut: number;
+}
+
 /**
  * At most `max` requests inside, `queued` waiting, each for at most `waitMs`;
  * beyond that a 503 at once. The server's event loop is one core: queueing
  * keeps a burst from holding hundreds of half-answered requests in memory and
  * lets requests finish in arrival order rather than all late together.
+ *
+ * First come, first served: while anyone waits, a newcomer queues behind them,
+ * and a leaving request hands its slot straight to the first waiter (who
+ * starts on the next turn of the event loop, so input that arrived meanwhile
+ * is read first). Without the hand-over a newcomer could take the slot in
+ * that turn, again and again, and a waiter would wait until its time ran out.
  */
 export class ConcurrencyGate {
   private active = 0;
   private readonly waiting: Array<{ go: () => void; timer: NodeJS.Timeout }> = [];
+  private readonly counts = { maxActive: 0, maxWaiting: 0, admitted: 0, queued: 0, refused: 0, timedOut: 0 };
 
   constructor(
     readonly max: number,
     readonly queued: number,
     readonly waitMs: number,
+    /** What a refused request is told (Chinese). */
+    readonly busyMessage = MESSAGES[503],
   ) {}
 
-  get stats() {
-    return { active: this.active, waiting: this.waiting.length };
+  get stats(): LaneStats {
+    return { active: this.active, waiting: this.waiting.length, ...this.counts };
   }
 
   /** Resolves with a release function, or null when the request must be refused. */
   enter(): Promise<(() => void) | null> {
-    if (this.active < this.max) {
+    if (this.active < this.max && this.waiting.length === 0) {
       this.active++;
+      this.counts.admitted++;
+      this.counts.maxActive = Math.max(this.counts.maxActive, this.active);
       return Promise.resolve(this.releaser());
     }
-    if (this.waiting.length >= this.queued) return Promise.resolve(null);
+    if (this.waiting.length >= this.queued) {
+      this.counts.refused++;
+      return Promise.resolve(null);
+    }
     return new Promise((resolve) => {
       const entry = {
+        // called with the slot already counted as this request's (handed over by `releaser`)
         go: () => {
-          clearTimeout(entry.timer);
-          this.active++;
+          this.counts.queued++;
           resolve(this.releaser());
         },
         timer: setTimeout(() => {
           const i = this.waiting.indexOf(entry);
           if (i >= 0) this.waiting.splice(i, 1);
+          this.counts.timedOut++;
           resolve(null);
         }, this.waitMs),
       };
       this.waiting.push(entry);
+      this.counts.maxWaiting = Math.max(this.counts.maxWaiting, this.waiting.length);
     });
   }
 
@@ -166,12 +207,11 @@ export class ConcurrencyGate {
     return () => {
       if (done) return;
       done = true;
-      this.active--;
-      // The next waiter starts on the next turn of the event loop, not in this one's microtasks:
-      // requests that arrived meanwhile (a cheap query behind a burst of expensive ones) get in between.
-      setImmediate(() => {
-        if (this.active < this.max) this.waiting.shift()?.go();
-      });
+      const next = this.waiting.shift();
+      if (!next) return void this.active--;
+      // The slot passes to the first waiter (active stays as it is); it starts on the next turn.
+      clearTimeout(next.timer);
+      setImmediate(next.go);
     };
   }
 
@@ -179,7 +219,7 @@ export class ConcurrencyGate {
   middleware(): RequestHandler {
     return (req, res, next) => {
       void this.enter().then((release) => {
-        if (!release) return refuse(req, res, 503, MESSAGES[503]);
+        if (!release) return refuse(req, res, 503, this.busyMessage);
         if (res.destroyed || req.socket.destroyed) return release(); // the client left while waiting
         res.once('finish', release);
         res.once('close', release);
@@ -216,7 +256,7 @@ function usesEngine(req: Request): boolean {
   return req.path !== '/healthz' && req.path !== '/login' && req.path !== '/logout';
 }
 
-export function accessMiddleware(options: AccessOptions = {}): Router {
+export function accessMiddleware(options: AccessOptions = {}): Router & { stats(): AccessStats } {
   const router = Router();
   const token = options.token || null;
   if (options.log) router.use(accessLog(options.log, options.logQueries ?? true));
@@ -287,21 +327,65 @@ export function accessMiddleware(options: AccessOptions = {}): Router {
   );
   const gated = gate.middleware();
   // A shorter, shallower queue for expensive searches: a client gets its 503 before its own timeout does.
-  const expensiveGate = new ConcurrencyGate(options.maxExpensive ?? 1, 16, Math.min(5_000, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS));
+  const expensiveGate = new ConcurrencyGate(
+    options.maxExpensive ?? DEFAULT_MAX_EXPENSIVE,
+    options.maxExpensiveQueued ?? DEFAULT_MAX_EXPENSIVE_QUEUED,
+    Math.min(MAX_EXPENSIVE_WAIT_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS),
+    MESSAGES.expensive,
+  );
   const expensiveGated = expensiveGate.middleware();
   const budget = options.budget === null ? null : (options.budget ?? {});
+
+  // Expensive searches running now, by number; a normal request remembers the oldest one running
+  // when it was let in, and counts as having passed it when it is answered first.
+  const running = new Set<number>();
+  let started = 0;
+  let passedExpensive = 0;
+
   router.use((req, res, next) => {
     if (!usesEngine(req)) return next();
     // The budget's clock starts when the request gets its slot, not while it waits. A report page
     // reads one whole text by nature (it is paged by paragraphs, not by bytes read): only its deadline counts.
     const limits = budget && isReportPage(req) ? { ...budget, maxText: Infinity } : budget;
-    const run = limits ? () => new QueryBudget(limits).run(next) : next;
-    // An expensive search holds a slot of both lanes: it waits for its own lane first, so it never
-    // holds a normal slot while waiting.
-    if (gate.max !== Infinity && isExpensive(req)) expensiveGated(req, res, () => gated(req, res, run));
-    else gated(req, res, run);
+    const expensive = gate.max !== Infinity && isExpensive(req);
+    // An expensive search lets others run every few milliseconds, a normal one only past the default slice
+    // (it rarely gets there): the normal query waits for a short slice of the expensive one, and is not itself cut up.
+    const sliced = limits && expensive ? { ...limits, sliceMs: Math.min(limits.sliceMs ?? DEFAULT_BUDGET.sliceMs, EXPENSIVE_SLICE_MS) } : limits;
+    const run = sliced ? () => new QueryBudget(sliced).run(next) : next;
+    if (gate.max === Infinity) return run(); // MAX_CONCURRENT=0: no lanes at all
+    if (expensive) {
+      // Its own lane only: a normal slot is never held by an expensive search, so normal
+      // requests never queue behind one.
+      return expensiveGated(req, res, () => {
+        const n = ++started;
+        running.add(n);
+        const done = () => running.delete(n);
+        res.once('finish', done);
+        res.once('close', done);
+        run();
+      });
+    }
+    gated(req, res, () => {
+      const oldest = running.values().next().value;
+      if (oldest !== undefined) res.once('finish', () => running.has(oldest) && passedExpensive++);
+      run();
+    });
   });
-  return router;
+  return Object.assign(router, {
+    /** What each lane has done (`/healthz`): bounds held, requests refused, normal ones answered past expensive ones. */
+    stats: (): AccessStats => ({ normal: { ...gate.stats, passedExpensive }, expensive: expensiveGate.stats }),
+  });
+}
+
+export interface AccessStats {
+  /**
+   * `passedExpensive`: normal requests answered while an expensive search that
+   * was already running when they were let in was still running — they did
+   * not wait for it (the engine lets other requests run between its units of
+   * work, `QueryBudget.pause`).
+   */
+  normal: LaneStats & { passedExpensive: number };
+  expensive: LaneStats;
 }
 
 export interface HttpLimits {

@@ -33,7 +33,7 @@ export interface AppOptions {
   publicDir?: string;
   /** Access token, rate limit, concurrency and access log (src/web/access.ts); none when absent (tests). */
   access?: AccessOptions;
-  /** Extra fields for /healthz, e.g. why a start-up rebuild failed. */
+  /** Extra fields for /healthz, e.g. why a start-up rebuild failed (beside `lanes`, the access lanes' counters). */
   health?: () => Record<string, unknown>;
 }
 
@@ -44,8 +44,15 @@ export function createApp(options: AppOptions): Express {
   const app = express();
 
   app.disable('x-powered-by');
+  // Every page and API answer is built per request: hashing each body for an ETag cost more than
+  // the rare 304 saves (static files keep theirs, from express.static).
+  app.set('etag', false);
   app.set('views', options.viewsDir ?? root('views'));
   app.set('view engine', 'ejs');
+  // Compiled templates are kept (express does so only with NODE_ENV=production, which nothing here sets):
+  // compiling search.ejs and its partials on every request halved the search page's throughput.
+  // Templates change with a new version of the code, which restarts the server anyway.
+  app.enable('view cache');
   // our own parser: repeated keys → arrays, key[x] → object (refused by validation), no qs limits
   app.set('query parser', parseQueryString);
   // the search page's download link (views/search.ejs), without a change to its view model
@@ -73,11 +80,13 @@ export function createApp(options: AppOptions): Express {
   );
 
   app.use('/static', express.static(options.publicDir ?? root('public'), { index: false, maxAge: '1h' }));
-  if (options.access) app.use(accessMiddleware(options.access));
+  const access = options.access ? accessMiddleware(options.access) : null;
+  if (access) app.use(access);
 
   app.use(searchRoutes(handle));
   app.use(docRoutes(handle));
-  app.use(healthRoutes(handle, options.health));
+  // the lanes' counters beside the index: whether the queues hold their bounds, how many were refused
+  app.use(healthRoutes(handle, () => ({ ...(access ? { lanes: access.stats() } : {}), ...options.health?.() })));
   app.use(trendRoutes(handle));
   app.use(kwicRoutes(handle));
   app.use(reuseRoutes(handle));

@@ -200,7 +200,24 @@ describe('rate limit and concurrency', () => {
     const third = gate.enter();
     expect(await third).toBeNull(); // waited 100 ms behind `got`, then refused
     got!();
-    expect(gate.stats).toEqual({ active: 0, waiting: 0 });
+    expect(gate.stats).toEqual({ active: 0, waiting: 0, maxActive: 1, maxWaiting: 1, admitted: 1, queued: 1, refused: 1, timedOut: 1 });
+  });
+
+  it('first come, first served: a newcomer never takes the slot a waiter is owed', async () => {
+    const gate = new ConcurrencyGate(1, 2, 1000);
+    const first = (await gate.enter())!;
+    const order: string[] = [];
+    const waiter = gate.enter().then((r) => (order.push('waiter'), r));
+    first(); // the slot passes to the waiter, who starts on the next turn of the event loop
+    const newcomer = gate.enter().then((r) => (order.push('newcomer'), r)); // arrives in between
+    const w = await waiter;
+    expect(w).toBeTypeOf('function');
+    expect(gate.stats).toMatchObject({ active: 1, waiting: 1 });
+    w!();
+    const n = await newcomer;
+    expect(order).toEqual(['waiter', 'newcomer']);
+    n!();
+    expect(gate.stats).toMatchObject({ active: 0, waiting: 0, maxActive: 1, admitted: 1, queued: 2, refused: 0, timedOut: 0 });
   });
 });
 
