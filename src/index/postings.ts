@@ -25,7 +25,7 @@ import type { ByteSource } from './bytesource.js';
 import { charge, CHARGE_EVERY } from './cost.js';
 import { IndexError } from './format.js';
 import { Bitset } from './bitset.js';
-import { readVarint, varintAt, VarintList } from './varint.js';
+import { GrowArray, readVarint, varintAt, VarintList } from './varint.js';
 import { rmSync } from 'node:fs';
 import { ByteReader, ByteWriter, KWayMerge, putVarint } from './bytestream.js';
 
@@ -331,10 +331,11 @@ export function mergePostings(segments: PostingsSegment[], gramsPath: string, po
   const heads = new Float64Array(segments.length);
   const lists = new ByteWriter(listsTmp);
   const positions = new ByteWriter(positionsPath, true);
-  const keys = new GrowU32();
-  const counts = new GrowU32();
-  const offsets = new GrowU32();
-  const posStart = new GrowF64();
+  const u32 = () => new GrowArray(new Uint32Array(1 << 16), (n) => new Uint32Array(n));
+  const keys = u32();
+  const counts = u32();
+  const offsets = u32();
+  const posStart = new GrowArray(new Float64Array(1 << 16), (n) => new Float64Array(n));
   let docCount = 0;
   for (const s of segments) docCount = Math.max(docCount, s.base + s.docs);
   try {
@@ -395,38 +396,6 @@ export function mergePostings(segments: PostingsSegment[], gramsPath: string, po
   } finally {
     for (const r of readers) r.remove();
     rmSync(listsTmp, { force: true });
-  }
-}
-
-class GrowU32 {
-  arr = new Uint32Array(1 << 16);
-  len = 0;
-  push(v: number): void {
-    if (this.len === this.arr.length) {
-      const next = new Uint32Array(this.arr.length * 2);
-      next.set(this.arr);
-      this.arr = next;
-    }
-    this.arr[this.len++] = v;
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.arr.buffer, 0, this.len * 4);
-  }
-}
-
-class GrowF64 {
-  arr = new Float64Array(1 << 16);
-  len = 0;
-  push(v: number): void {
-    if (this.len === this.arr.length) {
-      const next = new Float64Array(this.arr.length * 2);
-      next.set(this.arr);
-      this.arr = next;
-    }
-    this.arr[this.len++] = v;
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.arr.buffer, 0, this.len * 8);
   }
 }
 

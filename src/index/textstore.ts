@@ -22,6 +22,7 @@ import { checksumError, crc32 } from './checksum.js';
 import { charge } from './cost.js';
 import { IndexError } from './format.js';
 import { AppendFile } from './storage.js';
+import { GrowArray } from './varint.js';
 
 const MAGIC = 'RST3';
 const TRAILER = 8 * 3 + 4 + 4 + 4;
@@ -54,25 +55,6 @@ export function prepareText(text: string, norm: string): PreparedText {
   const deflated = new Uint8Array(d.length);
   deflated.set(d);
   return { deflated, chars: norm.length, diffPos: Uint32Array.from(pos), diffChar: Uint16Array.from(chars) };
-}
-
-class GrowArray<T extends Uint32Array | Uint16Array | Float64Array> {
-  len = 0;
-  constructor(
-    public arr: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.len === this.arr.length) {
-      const next = this.make(this.arr.length * 2);
-      next.set(this.arr);
-      this.arr = next;
-    }
-    this.arr[this.len++] = v;
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.arr.buffer, 0, this.len * this.arr.BYTES_PER_ELEMENT);
-  }
 }
 
 function pad8(file: AppendFile): void {

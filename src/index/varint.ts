@@ -69,3 +69,23 @@ export class VarintList {
     return this.buf.subarray(0, this.len);
   }
 }
+
+/** A growable typed array of numbers (tables written at the end of a file). */
+export class GrowArray<T extends Uint32Array | Uint16Array | Float64Array> {
+  len = 0;
+  constructor(
+    public arr: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.len === this.arr.length) {
+      const next = this.make(this.arr.length * 2);
+      next.set(this.arr);
+      this.arr = next;
+    }
+    this.arr[this.len++] = v;
+  }
+  bytes(): Uint8Array {
+    return new Uint8Array(this.arr.buffer, 0, this.len * this.arr.BYTES_PER_ELEMENT);
+  }
+}
