@@ -13,6 +13,7 @@ import { discover, FolderMerger } from '../ingest/index.js';
 import type { DocRecord, SkippedFile } from '../types.js';
 import type { FileTask } from './filework.js';
 import { blocksFile, crc32, sealManifest } from './checksum.js';
+import { ByteWriter } from './bytestream.js';
 import { statFingerprint } from './fingerprint.js';
 import {
   BLOCKS_FILE,
@@ -237,7 +238,12 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     files[WORDS_FILE] = w.bytes;
     checksums[WORDS_FILE] = w.checksum;
     await put(DOCS_FILE, JSON.stringify(records));
-    await put(REUSE_FILE, reuse.finish().toBuffer());
+    // Streamed section by section: joined into one Buffer, the reuse index was held twice at the end of the build.
+    const reuseOut = new ByteWriter(join(tmpDir, REUSE_FILE));
+    for (const part of reuse.finish().toParts()) reuseOut.write(part);
+    const reuseFile = reuseOut.close();
+    files[REUSE_FILE] = reuseFile.bytes;
+    checksums[REUSE_FILE] = reuseFile.checksum;
     if (userDict !== null) await put(USERDICT_FILE, userDict);
 
     const summary = merger.summary();

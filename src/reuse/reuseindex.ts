@@ -107,6 +107,12 @@ export class ReuseIndexBuilder {
   ) {
     this.options = resolveOptions(opts);
     this.sketch = DfSketch.sized(expectedChars);
+    // About one fingerprint per 7 characters: sized once instead of doubled (a doubling holds old and new at once).
+    // Pages never written stay unallocated, so an overestimate costs address space, not memory.
+    const capacity = Math.max(1 << 16, Math.ceil(expectedChars / 5));
+    this.hashes = new Uint32Array(capacity);
+    this.paras = new Uint32Array(capacity);
+    this.offs = new Uint32Array(capacity);
   }
 
   /** Adds a report; pass its fingerprints when kept from an earlier build (same options). */
@@ -199,9 +205,10 @@ export class ReuseIndexBuilder {
       this.options,
       this.metas,
       Uint32Array.from(this.paraCounts),
-      h.slice(0, w),
-      p.slice(0, w),
-      o.slice(0, w),
+      // Views, not copies: a copy held both at once at the end of a large build.
+      h.subarray(0, w),
+      p.subarray(0, w),
+      o.subarray(0, w),
       this.sketch,
       (id) => {
         if (!this.keepTexts) throw new Error('reuse: this builder kept no texts — open the written index with a text source');
@@ -372,19 +379,20 @@ export class ReuseIndex {
     return out;
   }
 
-  /**
-   * The index as one binary file (no texts), little-endian: magic, format
-   * version, a JSON header (options, report metadata, section sizes), then the
-   * postings' paragraphs (u32), the sketch (u16), the postings' offsets (u16
-   * when every offset fits, else u32) and the sorted hashes as varint deltas
-   * (about 1.3 bytes each instead of 4).
-   */
-  toBuffer(): Buffer {
+  /** The sections of `toBuffer`, in order: a writer can stream them to a file without joining them. */
+  toParts(): Uint8Array[] {
     const n = this.hashes.length;
     let maxOff = 0;
     for (let i = 0; i < n; i++) if (this.offs[i] > maxOff) maxOff = this.offs[i];
     const offsBytes = maxOff < 0x10000 ? 2 : 4;
-    const deltas = Buffer.alloc(5 * n);
+    // Sized exactly (a first pass counts the bytes): 5 bytes a posting would be half a GB at ×300.
+    let size = 0;
+    for (let i = 0, last = 0; i < n; i++) {
+      const d = this.hashes[i] - last;
+      last = this.hashes[i];
+      size += d < 0x80 ? 1 : d < 0x4000 ? 2 : d < 0x200000 ? 3 : d < 0x10000000 ? 4 : 5;
+    }
+    const deltas = Buffer.alloc(size);
     let dl = 0;
     let prev = 0;
     for (let i = 0; i < n; i++) {
@@ -418,7 +426,18 @@ export class ReuseIndex {
     head.writeUInt32LE(MAGIC, 0);
     head.writeUInt32LE(REUSE_FORMAT_VERSION, 4);
     head.writeUInt32LE(header.length, 8);
-    return Buffer.concat([head, header, ...parts, deltas.subarray(0, dl)]);
+    return [head, header, ...parts, deltas.subarray(0, dl)];
+  }
+
+  /**
+   * The index as one binary file (no texts), little-endian: magic, format
+   * version, a JSON header (options, report metadata, section sizes), then the
+   * postings' paragraphs (u32), the sketch (u16), the postings' offsets (u16
+   * when every offset fits, else u32) and the sorted hashes as varint deltas
+   * (about 1.3 bytes each instead of 4).
+   */
+  toBuffer(): Buffer {
+    return Buffer.concat(this.toParts());
   }
 
   /**
