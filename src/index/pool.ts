@@ -1,6 +1,8 @@
 /**
- * Runs processFile over many files on worker threads (jieba is CPU-bound and
- * single-threaded: one worker per core), handing results back in file order.
+ * Runs per-file work over many files on worker threads (jieba is CPU-bound and
+ * single-threaded: one worker per core), handing results back in file order:
+ * processFile for the local index, and any other task whose worker module
+ * answers through `serveTasks` (the OpenSearch build's analysis).
  *
  * Workers are only ever stopped at a safe point: when a task fails, the sink
  * throws (a full disk) or the build is aborted (Ctrl+C), no new file is handed
@@ -9,10 +11,31 @@
  * process natively ("terminate called after throwing an instance of
  * Napi::Error", exit 134), so it is used only on a worker that is already idle.
  */
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import { processFile, type FileResult, type FileTask } from './filework.js';
 
-export type ResultSink = (index: number, result: FileResult) => void;
+/**
+ * Receives each result in task order. When it returns a promise (a consumer
+ * that writes to a slower sink, e.g. bulk requests), no new task is handed out
+ * until it settles, so results never pile up in memory.
+ */
+export type Sink<R> = (index: number, result: R) => void | Promise<void>;
+export type ResultSink = Sink<FileResult>;
+
+/** How to run one kind of task: the worker module (which calls `serveTasks`) and the same work on this thread. */
+export interface TaskKind<T, R> {
+  /** Worker module, loaded through worker-boot.mjs (so it may be TypeScript). */
+  entry: URL;
+  inThread: (task: T) => Promise<R>;
+  /** Names a task in an error message (a file's path). */
+  describe: (task: T) => string;
+}
+
+const FILE_TASKS: TaskKind<FileTask, FileResult> = {
+  entry: new URL('./analyze-worker.ts', import.meta.url),
+  inThread: processFile,
+  describe: (t) => t.file.path,
+};
 
 /** A worker's failure on one file; `code` is the errno code when there was one (ENOSPC …). */
 export class TaskError extends Error {
@@ -46,29 +69,38 @@ function stopWorker(w: Worker): Promise<void> {
  * with each result in task order, as soon as it and all before it are ready.
  * Rejects with the first failure (or `signal.reason`) once every worker has stopped.
  */
-export async function runFileTasks(tasks: FileTask[], workers: number, sink: ResultSink, signal?: AbortSignal): Promise<void> {
-  const ready = new Map<number, FileResult>();
+export function runFileTasks(tasks: FileTask[], workers: number, sink: ResultSink, signal?: AbortSignal): Promise<void> {
+  return runTasks(FILE_TASKS, tasks, workers, sink, signal);
+}
+
+/** `runFileTasks` for any kind of task. */
+export async function runTasks<T, R>(kind: TaskKind<T, R>, tasks: T[], workers: number, sink: Sink<R>, signal?: AbortSignal): Promise<void> {
+  const ready = new Map<number, R>();
   let next = 0;
-  const deliver = (i: number, r: FileResult) => {
+  // Sink calls in task order, one after the other; a rejected one fails the run.
+  let sinking: Promise<void> = Promise.resolve();
+  const deliver = (i: number, r: R) => {
     ready.set(i, r);
     while (ready.has(next)) {
       const res = ready.get(next)!;
       ready.delete(next);
-      sink(next++, res);
+      const at = next++;
+      sinking = sinking.then(() => sink(at, res));
     }
+    return sinking;
   };
 
   if (workers <= 0) {
     for (let i = 0; i < tasks.length; i++) {
       signal?.throwIfAborted();
-      deliver(i, await processFile(tasks[i]));
+      await deliver(i, await kind.inThread(tasks[i]));
     }
     signal?.throwIfAborted();
     return;
   }
 
   const boot = new URL('./worker-boot.mjs', import.meta.url);
-  const entry = new URL('./analyze-worker.ts', import.meta.url).href;
+  const entry = kind.entry.href;
   const threads = Array.from({ length: Math.min(workers, tasks.length) }, () => new Worker(boot, { workerData: { entry } }));
   let cursor = 0;
   let failure: unknown = null;
@@ -90,14 +122,13 @@ export async function runFileTasks(tasks: FileTask[], workers: number, sink: Res
             const seq = cursor++;
             w.postMessage({ seq, task: tasks[seq] });
           };
-          w.on('message', (m: { seq: number; result?: FileResult; error?: string; code?: string }) => {
-            if (m.error) return idle(new TaskError(`index: worker failed on ${tasks[m.seq].file.path}: ${m.error}`, m.code, tasks[m.seq].file.path));
-            try {
-              deliver(m.seq, m.result!);
-            } catch (err) {
-              return idle(err);
+          w.on('message', (m: { seq: number; result?: R; error?: string; code?: string }) => {
+            if (m.error) {
+              const what = kind.describe(tasks[m.seq]);
+              return idle(new TaskError(`index: worker failed on ${what}: ${m.error}`, m.code, what));
             }
-            feed();
+            // The next task once this result and those before it are consumed (a slow sink holds the workers back).
+            deliver(m.seq, m.result!).then(feed, idle);
           });
           w.on('error', (err) => idle(err));
           w.on('exit', () => idle(failure === null && cursor < tasks.length ? new Error('index: a worker thread exited') : undefined));
@@ -108,4 +139,26 @@ export async function runFileTasks(tasks: FileTask[], workers: number, sink: Res
   await Promise.all(threads.map(stopWorker));
   if (failure !== null) throw failure;
   signal?.throwIfAborted();
+}
+
+/**
+ * The worker side: answers the pool's tasks with `fn` until asked to stop.
+ * `transfer` lists a result's buffers to move rather than copy.
+ */
+export function serveTasks<T, R>(fn: (task: T) => Promise<R>, transfer: (result: R) => ArrayBuffer[] = () => []): void {
+  parentPort!.on('message', async (m: { seq: number; task: T } | { stop: true }) => {
+    if ('stop' in m) {
+      // Nothing else keeps the thread alive: it ends on its own, outside nodejieba.
+      parentPort!.close();
+      return;
+    }
+    const { seq, task } = m;
+    try {
+      const result = await fn(task);
+      parentPort!.postMessage({ seq, result }, transfer(result));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      parentPort!.postMessage({ seq, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err), code });
+    }
+  });
 }
