@@ -15,9 +15,9 @@ import { parentPort, Worker } from 'node:worker_threads';
 import { processFile, type FileResult, type FileTask } from './filework.js';
 
 /**
- * Receives each result in task order. When it returns a promise (a consumer
- * that writes to a slower sink, e.g. bulk requests), no new task is handed out
- * until it settles, so results never pile up in memory.
+ * Receives each result in task order; may return a promise (a consumer that
+ * writes to a slower sink, e.g. bulk requests): calls never overlap, and with
+ * `maxPending` the workers wait for it instead of piling results up in memory.
  */
 export type Sink<R> = (index: number, result: R) => void | Promise<void>;
 export type ResultSink = Sink<FileResult>;
@@ -70,31 +70,65 @@ function stopWorker(w: Worker): Promise<void> {
  * Rejects with the first failure (or `signal.reason`) once every worker has stopped.
  */
 export function runFileTasks(tasks: FileTask[], workers: number, sink: ResultSink, signal?: AbortSignal): Promise<void> {
-  return runTasks(FILE_TASKS, tasks, workers, sink, signal);
+  return runTasks(FILE_TASKS, tasks, workers, sink, { signal });
+}
+
+export interface RunOptions {
+  /** Stops handing out tasks; the run rejects with `signal.reason` once every worker has stopped. */
+  signal?: AbortSignal;
+  /**
+   * Results received but not yet consumed by the sink, at most (a result
+   * waiting for an earlier, slower task counts too); a worker gets its next
+   * task only below this. Default: no bound (a synchronous sink never lags).
+   */
+  maxPending?: number;
 }
 
 /** `runFileTasks` for any kind of task. */
-export async function runTasks<T, R>(kind: TaskKind<T, R>, tasks: T[], workers: number, sink: Sink<R>, signal?: AbortSignal): Promise<void> {
+export async function runTasks<T, R>(kind: TaskKind<T, R>, tasks: T[], workers: number, sink: Sink<R>, opts: RunOptions = {}): Promise<void> {
+  const { signal } = opts;
+  const maxPending = opts.maxPending ?? Infinity;
   const ready = new Map<number, R>();
   let next = 0;
-  // Sink calls in task order, one after the other; a rejected one fails the run.
+  let pending = 0;
+  let wake: Array<() => void> = [];
+  let sinkFailure: unknown = null;
+  // Sink calls in task order, one after the other; after a failure the rest are skipped.
   let sinking: Promise<void> = Promise.resolve();
+  const settled = () => {
+    pending--;
+    const waiting = wake;
+    wake = [];
+    for (const w of waiting) w();
+  };
   const deliver = (i: number, r: R) => {
+    pending++;
     ready.set(i, r);
     while (ready.has(next)) {
       const res = ready.get(next)!;
       ready.delete(next);
       const at = next++;
-      sinking = sinking.then(() => sink(at, res));
+      sinking = sinking
+        .then(async () => {
+          if (sinkFailure === null) await sink(at, res);
+        })
+        .catch((err) => void (sinkFailure ??= err))
+        .finally(settled);
     }
-    return sinking;
+  };
+  /** Resolves when fewer than maxPending results wait for the sink. */
+  const room = async () => {
+    while (pending >= maxPending && sinkFailure === null) await new Promise<void>((r) => wake.push(r));
   };
 
   if (workers <= 0) {
-    for (let i = 0; i < tasks.length; i++) {
+    for (let i = 0; i < tasks.length && sinkFailure === null; i++) {
       signal?.throwIfAborted();
-      await deliver(i, await kind.inThread(tasks[i]));
+      deliver(i, await kind.inThread(tasks[i]));
+      await room();
     }
+    await sinking;
+    if (sinkFailure !== null) throw sinkFailure;
     signal?.throwIfAborted();
     return;
   }
@@ -118,6 +152,7 @@ export async function runTasks<T, R>(kind: TaskKind<T, R>, tasks: T[], workers: 
             resolve();
           };
           const feed = () => {
+            if (sinkFailure !== null) return idle(sinkFailure);
             if (failure !== null || signal?.aborted || cursor >= tasks.length) return idle();
             const seq = cursor++;
             w.postMessage({ seq, task: tasks[seq] });
@@ -127,8 +162,9 @@ export async function runTasks<T, R>(kind: TaskKind<T, R>, tasks: T[], workers: 
               const what = kind.describe(tasks[m.seq]);
               return idle(new TaskError(`index: worker failed on ${what}: ${m.error}`, m.code, what));
             }
-            // The next task once this result and those before it are consumed (a slow sink holds the workers back).
-            deliver(m.seq, m.result!).then(feed, idle);
+            deliver(m.seq, m.result!);
+            // A slow sink holds the workers back once maxPending results wait for it.
+            void room().then(feed);
           });
           w.on('error', (err) => idle(err));
           w.on('exit', () => idle(failure === null && cursor < tasks.length ? new Error('index: a worker thread exited') : undefined));
@@ -137,7 +173,10 @@ export async function runTasks<T, R>(kind: TaskKind<T, R>, tasks: T[], workers: 
     ),
   );
   await Promise.all(threads.map(stopWorker));
+  // Every result delivered has been consumed (or skipped after a failure) before the run settles.
+  await sinking;
   if (failure !== null) throw failure;
+  if (sinkFailure !== null) throw sinkFailure;
   signal?.throwIfAborted();
 }
 

@@ -132,7 +132,7 @@ export async function buildOpenSearchIndex(opts: OpenSearchBuildOptions): Promis
         if (bytes >= batchBytes) await flush();
       }
       bar?.update(i + 1);
-    }).finally(() => bar?.stop());
+    }, { maxPending: Math.max(1, workers) }).finally(() => bar?.stop());
     if (batch.length) await flush();
     await inFlight;
 
