@@ -295,7 +295,8 @@ async function main(): Promise<void> {
       if (!entry) throw new Error(`bench: ×${scale} has no results of ours yet to compare with — run npm run bench -- --scale ${scale} first`);
       const corpus = await ensureCorpus({ scale, archiveDir: join(ROOT, 'data'), workDir: WORK, log });
       const measured = await measureEngines({ which: engines, scale, corpusDir: corpus.dataDir, workDir: WORK, runs: runsFor(scale), filter: entry.filter, ours: entry });
-      entry = withEngines(entry, measured);
+      const commit = gitCommit();
+      entry = withEngines(entry, measured.map((e) => ({ ...e, commit })));
       results = [...results.filter((x) => x.scale !== scale), entry];
       await writeResults(results, command);
     }

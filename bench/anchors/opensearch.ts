@@ -66,7 +66,7 @@ export async function measureOpenSearch(ctx: AnchorContext): Promise<EngineResul
     measuredAt: new Date().toISOString(),
     load: [loadStart, load1()],
     notes: [
-      `Build = ingest, cleaning and jieba in Node (${(r.builderCpuMs / 1000).toFixed(0)} s CPU), \`_bulk\` into a new index, refresh, alias swap (${(r.bulkMs / 1000).toFixed(1)} s), then \`_forcemerge\` to one segment (${(r.forcemergeMs / 1000).toFixed(1)} s); CPU adds the node(s)' own (${(r.nodeCpuMs / 1000).toFixed(0)} s). Peak RSS = the Node builder's peak + the nodes' RSS sampled each second.`,
+      `Build = ingest, cleaning and jieba in Node (${(r.builderCpuMs / 1000).toFixed(0)} s CPU), \`_bulk\` into a new index, refresh, alias swap (${(r.bulkMs / 1000).toFixed(1)} s), then \`_forcemerge\` to one segment (${(r.forcemergeMs / 1000).toFixed(1)} s); CPU adds the node(s)' own (${(r.nodeCpuMs / 1000).toFixed(0)} s). Peak RSS = the Node builder's peak (${r.builderPeakRssMb.toFixed(0)} MB) + the nodes' RSS sampled each second (${r.peakNodesRssMb.toFixed(0)} MB; a JVM holds its whole -Xms heap).`,
       `Index = primaries after the merge (${mb(r.storeBytes)} MB; with replicas ${mb(r.totalStoreBytes)} MB). Largest files: ${Object.entries(r.files)
         .slice(0, 4)
         .map(([k, v]) => `${k} ${mb(v)} MB`)
