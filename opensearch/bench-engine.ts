@@ -79,6 +79,8 @@ await http.request('POST', `/${built.index}/_forcemerge?max_num_segments=1`);
 const forcemergeMs = performance.now() - m0;
 // Not part of the build measured: the merged-away segments' files go only when nothing holds them: flush, refresh, then wait until one
 // segment per shard copy is left and the size stops moving, or the store counts both generations.
+// On a cluster the replica is built after the swap (the build waits for yellow only): wait for it, to count it.
+if (nodes.length > 1) await http.request('GET', `/_cluster/health/${built.index}?wait_for_status=green&timeout=300s`);
 await http.request('POST', `/${built.index}/_flush`);
 await http.request('POST', `/${built.index}/_refresh`);
 for (let last = -1, i = 0; i < 60; i++) {
