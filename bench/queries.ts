@@ -1,6 +1,7 @@
 /**
- * The fixed query classes of the benchmark, and the brute-force floor they are
- * compared with: an `indexOf` scan of every normalised text.
+ * The fixed query classes of the benchmark (ours, the anchors' and the
+ * OpenSearch backend's), and the quantile the tables report. The brute-force
+ * floor they are compared with is bench/floor.ts.
  */
 
 export interface QueryClass {
@@ -40,26 +41,6 @@ export function allQueries(filter: Filter): BenchQuery[] {
     { ...b, filter: null },
     { ...b, name: `${b.name}+filter`, filter },
   ]);
-}
-
-/** One report as the brute-force scan sees it. */
-export interface BruteDoc {
-  text: string;
-  province: string | null;
-  year: number | null;
-}
-
-/** Reports containing every term, by `indexOf`; the filter picks the subset first, as an index would. */
-export function bruteCount(docs: BruteDoc[], terms: string[], filter: Filter | null): number {
-  let n = 0;
-  for (let i = 0; i < docs.length; i++) {
-    const d = docs[i];
-    if (filter && (d.province !== filter.region || d.year !== filter.year)) continue;
-    let all = true;
-    for (let t = 0; t < terms.length && all; t++) all = d.text.indexOf(terms[t]) !== -1;
-    if (all) n++;
-  }
-  return n;
 }
 
 /** The q-th quantile (0..1) of samples, nearest rank. */

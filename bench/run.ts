@@ -9,23 +9,28 @@
  *                                          CPU profile of one query class on the existing ×100
  *                                          index (node --cpu-prof), top functions by self time
  *   npm run bench -- --report              regenerate RESULTS.md from results.json (after editing ANALYSIS.md)
+ *   npm run bench -- --only anchors        only the anchors (Groonga, SQLite FTS5) at the given scales; our rows stay
+ *   npm run bench -- --only opensearch     our OpenSearch backend against the node at OPENSEARCH_URL (not in the default run)
+ *
+ * What is measured: `--only ours|anchors|groonga|fts5|opensearch` (repeatable; default ours + anchors).
+ * The anchors run when installed (Groonga: Debian's groonga-bin; FTS5: better-sqlite3) and are
+ * skipped with a note when not; `.ci/run` installs neither.
  *
  * Progress goes to stderr. Results are merged by scale into bench/results.json,
  * bench/RESULTS.md is regenerated from it, and the summary table is printed on
  * stdout in Markdown for the README's benchmark section.
  */
-import { execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, type as osType, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { measureEngines, type EngineName, ENGINE_NAMES } from './anchors/index.js';
+import { BENCH, load1, log, median, ROOT, runChild as runScript, runsFor } from './child.js';
 import { ensureCorpus } from './corpus.js';
-import { renderResults, summaryTable, type Environment, type ScaleResult } from './report.js';
+import { enginesQueryTable, enginesTable, renderResults, summaryTable, type Environment, type ScaleResult } from './report.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH, '..');
 const WORK = join(BENCH, '.work');
 const RESULTS_JSON = join(BENCH, 'results.json');
 const RESULTS_MD = join(BENCH, 'RESULTS.md');
@@ -34,51 +39,8 @@ const ANALYSIS_MD = join(BENCH, 'ANALYSIS.md');
 const BUILD_FLAGS: string[] = [];
 const COLD_RUNS = 3;
 
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-
-/** Runs a TypeScript child in a fresh Node process; resolves with its last stdout line parsed as JSON. */
-function runChild<T>(
-  script: string,
-  args: string[],
-  opts: { nodeFlags?: string[]; onFirstLine?: () => void } = {},
-): Promise<{ result: T; wallMs: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', join(BENCH, 'children', script), ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let firstLine = true;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (firstLine && out.includes('\n')) {
-        firstLine = false;
-        opts.onFirstLine?.();
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-      process.stderr.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const wallMs = performance.now() - t0;
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) {
-        const tail = err.trim().split('\n').slice(-15).join('\n');
-        reject(new Error(`bench: ${script} ${args.join(' ')} exited with ${signal ?? code}\n${tail}`));
-        return;
-      }
-      try {
-        resolvePromise({ result: JSON.parse(last) as T, wallMs });
-      } catch {
-        reject(new Error(`bench: ${script} printed no JSON result:\n${out.slice(-2000)}`));
-      }
-    });
-  });
-}
+/** Runs one of bench/children/ in a fresh process. */
+const runChild = <T>(script: string, args: string[], opts?: Parameters<typeof runScript>[2]) => runScript<T>(join(BENCH, 'children', script), args, opts);
 
 /** Bytes of the live generation (the directory CURRENT names). */
 async function indexBytes(indexDir: string): Promise<number> {
@@ -93,13 +55,6 @@ async function indexBytes(indexDir: string): Promise<number> {
   };
   await walk(gen);
   return total;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function runsFor(scale: number): number {
-  // Keeps the whole ×100 run within ~25 minutes on 2 cores.
-  return scale <= 10 ? 200 : scale <= 100 ? 100 : 30;
 }
 
 interface BuildOut {
@@ -142,6 +97,7 @@ function gitCommit(): string {
 
 async function measureScale(scale: number): Promise<ScaleResult> {
   const commit = gitCommit();
+  const loadStart = load1();
   const corpus = await ensureCorpus({ scale, archiveDir: join(ROOT, 'data'), workDir: WORK, log });
   const indexDir = join(WORK, `index-x${scale}`);
   // A fresh directory: the build must not reuse an earlier generation (incremental re-indexing).
@@ -169,6 +125,7 @@ async function measureScale(scale: number): Promise<ScaleResult> {
   return {
     scale,
     commit,
+    load: [loadStart, load1()],
     reports: build.reports,
     chars: q.chars,
     textMb: q.utf8Bytes / 1e6,
@@ -280,6 +237,20 @@ async function profile(scale: number, name: string): Promise<void> {
   console.log(`${join(dir, file)}\n${profileSummary(join(dir, file))}`);
 }
 
+const PARTS = ['ours', 'anchors', ...ENGINE_NAMES] as const;
+type Part = (typeof PARTS)[number];
+
+/** The engines a run measures: `anchors` means the installed ones of Groonga and FTS5; OpenSearch only when named. */
+function enginesOf(parts: Set<Part>): EngineName[] {
+  return ENGINE_NAMES.filter((e) => parts.has(e) || (parts.has('anchors') && e !== 'opensearch'));
+}
+
+/** Puts engine results into a scale's entry, replacing earlier ones of the same engine. */
+function withEngines(r: ScaleResult, engines: ScaleResult['engines']): ScaleResult {
+  const fresh = new Set((engines ?? []).map((e) => e.engine));
+  return { ...r, engines: [...(r.engines ?? []).filter((e) => !fresh.has(e.engine)), ...(engines ?? [])] };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -287,10 +258,13 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       profile: { type: 'string' },
       report: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
     },
   });
   const scales = values.scale?.length ? values.scale.map(Number) : values.quick ? [1, 10] : [1, 10, 100];
   for (const s of scales) if (!Number.isInteger(s) || s < 1) throw new Error(`bench: --scale takes a whole number ≥ 1, not ${s}`);
+  const parts = new Set<Part>((values.only?.length ? values.only : ['ours', 'anchors']) as Part[]);
+  for (const p of parts) if (!PARTS.includes(p)) throw new Error(`bench: --only takes ${PARTS.join(', ')}, not ${p}`);
   if (values.profile) {
     await profile(scales[scales.length - 1], values.profile);
     return;
@@ -305,13 +279,34 @@ async function main(): Promise<void> {
   await mkdir(WORK, { recursive: true });
   const t0 = performance.now();
   let results = await loadResults();
+  const engines = enginesOf(parts);
   for (const scale of scales) {
-    const r = await measureScale(scale);
-    results = [...results.filter((x) => x.scale !== scale), r];
-    await writeResults(results, command);
+    const before = results.find((x) => x.scale === scale);
+    let entry = before;
+    if (parts.has('ours')) {
+      // Our side measured again: the other engines' rows of this scale stay.
+      entry = withEngines(await measureScale(scale), before?.engines);
+      results = [...results.filter((x) => x.scale !== scale), entry];
+      await writeResults(results, command);
+    }
+    if (engines.length && scale === 1) {
+      log('×1: the anchors and OpenSearch read the JSONL corpora of ×10 and up; skipped at ×1');
+    } else if (engines.length) {
+      if (!entry) throw new Error(`bench: ×${scale} has no results of ours yet to compare with — run npm run bench -- --scale ${scale} first`);
+      const corpus = await ensureCorpus({ scale, archiveDir: join(ROOT, 'data'), workDir: WORK, log });
+      const measured = await measureEngines({ which: engines, scale, corpusDir: corpus.dataDir, workDir: WORK, runs: runsFor(scale), filter: entry.filter, ours: entry });
+      const commit = gitCommit();
+      entry = withEngines(entry, measured.map((e) => ({ ...e, commit })));
+      results = [...results.filter((x) => x.scale !== scale), entry];
+      await writeResults(results, command);
+    }
     log(`×${scale}: done, ${((performance.now() - t0) / 60000).toFixed(1)} min so far`);
   }
   console.log(summaryTable(results));
+  // Ours against the other engines, per measure and per class, for the scales just measured.
+  for (const r of results.filter((x) => scales.includes(x.scale) && x.engines?.length)) {
+    console.log(`\n×${r.scale}\n\n${enginesTable(r)}\n\n${enginesQueryTable(r)}`);
+  }
   log(`wrote ${RESULTS_JSON} and ${RESULTS_MD}`);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Query child: one fresh process that opens an index, warms up, times every
- * query class, records serving memory, then times the brute-force scan of the
- * same queries. Prints one JSON line.
+ * query class, records serving memory, then times the brute-force floor of the
+ * same queries (hits and the five facets, checked against the engine's
+ * answer). Prints one JSON line.
  *
  *   node --import tsx bench/children/queries.ts INDEX_DIR [--runs R] [--only NAME] [--no-brute]
  *
@@ -14,7 +15,10 @@ import { normalize } from '../../src/analyze/analyzer.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { openEngine } from '../../src/search/open.js';
 import type { Filters, SearchOptions, SearchResult } from '../../src/types.js';
-import { allQueries, bruteCount, FILTER_YEAR, quantile, type BenchQuery, type BruteDoc, type Filter } from '../queries.js';
+import { docType } from '../../src/search/doctypes.js';
+import { levelOf } from '../../src/search/filters.js';
+import { bruteCount, bruteSearch, byProvince, type BruteDoc } from '../floor.js';
+import { allQueries, FILTER_YEAR, quantile, type BenchQuery, type Filter } from '../queries.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -69,6 +73,8 @@ for (const q of queries) firstMs[q.name] = await time(() => run(q));
 for (let w = 0; w < 3; w++) for (const q of queries) await run(q);
 
 const results: Record<string, Record<string, unknown>> = {};
+/** One answer per class, to check the floor's facets against. */
+const answers: Record<string, SearchResult> = {};
 for (const q of queries) {
   const uncached: number[] = [];
   const cached: number[] = [];
@@ -77,7 +83,7 @@ for (const q of queries) {
     engine.clearCaches();
     uncached.push(await time(async () => (hits = (await run(q)).total)));
   }
-  for (let r = 0; r < runs; r++) cached.push(await time(() => run(q)));
+  for (let r = 0; r < runs; r++) cached.push(await time(async () => (answers[q.name] = await run(q))));
   results[q.name] = {
     query: q.q,
     filter: q.filter ? `${q.filter.region} ${q.filter.year}` : null,
@@ -123,25 +129,43 @@ if (!values['no-brute']) {
       const text = (await engine.report(h.id))!.text;
       chars += text.length;
       utf8Bytes += Buffer.byteLength(text);
-      docs.push({ text: normalize(text), province: h.region.province, year: h.year });
+      docs.push({
+        text: normalize(text),
+        province: h.region.province,
+        city: h.region.city,
+        county: h.region.county,
+        year: h.year,
+        issuer: h.issuer,
+        type: docType(h.title),
+        level: levelOf({ ...h.region, code: null }),
+      });
     }
     if (page * 100 >= res.total) break;
   }
   reports = docs.length;
+  const provinces = byProvince(docs);
+  let facetsDiffer = 0;
   for (const q of queries) {
     const samples: number[] = [];
-    let n = 0;
-    for (let r = 0; r < 5; r++) samples.push(await time(async () => (n = bruteCount(docs, q.terms, q.filter))));
+    let floor = bruteSearch(docs, provinces, q.terms, q.filter);
+    for (let r = 0; r < 5; r++) samples.push(await time(async () => (floor = bruteSearch(docs, provinces, q.terms, q.filter))));
     const res = results[q.name];
     res.bruteMs = quantile(samples, 0.5);
-    res.bruteHits = n;
+    res.bruteHits = floor.total;
+    // The floor gives the answer ours gives, facets included, or it is not a floor for it.
+    res.bruteFacetsEqual = JSON.stringify(floor.facets) === JSON.stringify(answers[q.name].facets);
+    if (!res.bruteFacetsEqual) {
+      facetsDiffer++;
+      log(`${q.name}: the floor's facets differ from the engine's:\n  floor  ${JSON.stringify(floor.facets).slice(0, 600)}\n  engine ${JSON.stringify(answers[q.name].facets).slice(0, 600)}`);
+    }
     if (sourceDocs && sourceDocs.length) {
       // Cleaning must not lose body text: the reports whose *source* text holds the terms are the same.
       res.sourceHits = bruteCount(sourceDocs, q.terms, q.filter);
       if (res.sourceHits !== res.hits) log(`${q.name}: the index found ${res.hits} reports, the source texts hold ${res.sourceHits}`);
     }
-    if (n !== res.hits) log(`${q.name}: the index found ${res.hits} reports, the scan ${n}`);
+    if (floor.total !== res.hits) log(`${q.name}: the index found ${res.hits} reports, the scan ${floor.total}`);
   }
+  if (facetsDiffer === 0) log(`the floor's facets equal the engine's for all ${queries.length} classes`);
 }
 
 console.log(JSON.stringify({ runs, filter, reports, chars, utf8Bytes, servingRssMb, servingMaxRssMb, cacheCleared: true, queries: results }));

@@ -234,6 +234,35 @@ export async function processFile(task: FileTask, splitChars = Infinity): Promis
   return { docs, skipped, analyzed, parts: [part], cacheKey, fromCache };
 }
 
+/** A split file's chunk tasks: consecutive reports of about `chunkChars` characters each. */
+export function chunkTasks(split: SplitFile, chunkChars: number, userDict: string | null): ChunkTask[] {
+  const out: ChunkTask[] = [];
+  let from = 0;
+  let chars = 0;
+  const docs = split.docs;
+  for (let i = 0; i < docs.length; i++) {
+    chars += docs[i].text.length;
+    if ((chars >= chunkChars && i + 1 < docs.length) || i + 1 === docs.length) {
+      out.push({ docs: docs.slice(from, i + 1), counts: split.counts ? split.counts.slice(from, i + 1) : null, userDict });
+      from = i + 1;
+      chars = 0;
+    }
+  }
+  return out;
+}
+
+/** A split file's result from its analyzed chunks, in order: each chunk's word ids refer to its own terms. */
+export function assembleSplit(split: SplitFile, parts: ChunkResult[]): FileResult {
+  return {
+    docs: split.docs,
+    skipped: split.skipped,
+    analyzed: parts.flatMap((c) => c.analyzed),
+    parts: parts.map((c) => ({ dictionary: null, terms: c.terms, reports: c.analyzed.length })),
+    cacheKey: split.cacheKey,
+    fromCache: split.fromCache,
+  };
+}
+
 /** Analyzes a chunk of a split file's reports, with a dictionary of its own. */
 export function analyzeChunk(task: ChunkTask): ChunkResult {
   useUserDictionary(task.userDict);

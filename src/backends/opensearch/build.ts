@@ -9,21 +9,28 @@
  * and indices older than the one just replaced are deleted (a server may still be
  * reading that one for a moment).
  *
+ * Ingest and analysis (jieba, the costly part on our side) run on the local
+ * builder's worker pool, one thread per core, while the main thread removes
+ * duplicates, numbers the reports and keeps one `_bulk` request in flight.
+ *
  * Not incremental: every build ingests and segments the whole folder again.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { analyzerFingerprint, useUserDictionary } from '../../analyze/analyzer.js';
 import { USERDICT_FILE } from '../../index/format.js';
 import { statFingerprint } from '../../index/fingerprint.js';
-import { discover, FolderMerger, ingestFile } from '../../ingest/index.js';
+import { runTasks, type TaskKind } from '../../index/pool.js';
+import { discover, FolderMerger } from '../../ingest/index.js';
 import { DEFAULT_DOC_TYPES, docType, type DocTypeRule } from '../../search/doctypes.js';
 import type { SkippedFile } from '../../types.js';
 import { toOpenSearchReport } from './documents.js';
 import { aliasTarget, ensureReachable, type BuildMeta } from './engine.js';
 import type { OpenSearchHttp } from './http.js';
+import { prepareFile, type PreparedFile, type PrepareTask } from './prepare.js';
 import { aliasSwap, DEFAULT_ALIAS, INDEX_PREFIX, INDEX_TEMPLATE, indexNameFor, TEMPLATE_NAME, TEMPLATE_VERSION } from './template.js';
 
 export interface OpenSearchBuildOptions {
@@ -38,7 +45,20 @@ export interface OpenSearchBuildOptions {
   /** Bytes of NDJSON per `_bulk` request. Default 8 MB (the node accepts up to 100 MB). */
   batchBytes?: number;
   docTypes?: DocTypeRule[];
+  /**
+   * Worker threads for ingest + analysis. Default: one per core for archives
+   * over 4 MB, none (this thread) for smaller ones — as the local builder.
+   */
+  workers?: number;
 }
+
+const SMALL_ARCHIVE_BYTES = 4 << 20;
+
+const PREPARE: TaskKind<PrepareTask, PreparedFile> = {
+  entry: new URL('./analyze-worker.ts', import.meta.url),
+  inThread: prepareFile,
+  describe: (t) => t.file.path,
+};
 
 export interface OpenSearchBuildSummary {
   index: string;
@@ -91,24 +111,30 @@ export async function buildOpenSearchIndex(opts: OpenSearchBuildOptions): Promis
       bytes = 0;
       await inFlight;
       inFlight = http.bulkIndex(index, docs);
+      // Its failure is thrown where it is awaited (the next flush); until then it must not count as unhandled.
+      inFlight.catch(() => undefined);
     };
     const bar = progressBar(!!opts.progress);
     bar?.start(found.files.length, 0);
-    let done = 0;
-    for (const file of found.files) {
-      for (const doc of merger.add(await ingestFile(dataDir, file))) {
+    const totalBytes = found.files.reduce((n, f) => n + f.size, 0);
+    const workers = opts.workers ?? (totalBytes < SMALL_ARCHIVE_BYTES ? 0 : availableParallelism());
+    const tasks: PrepareTask[] = found.files.map((file) => ({ dataDir, file, userDict }));
+    await runTasks(PREPARE, tasks, workers, async (i, result) => {
+      // The merger may rename a report (an id collision): the document is assembled after it, with the final id.
+      const position = new Map(result.docs.map((d, k) => [d, k]));
+      for (const doc of merger.add(result)) {
         const { text, ...meta } = doc;
         dataHash.update(`${doc.id}\u0000${JSON.stringify(meta)}\u0000${text}\u0000`);
-        const os = toOpenSearchReport(doc, docType(doc.title, rules), seq++);
+        const os = toOpenSearchReport(doc, docType(doc.title, rules), seq++, result.analyzed[position.get(doc)!]);
         batch.push({ _id: doc.id, ...os });
         bytes += os.text.length * 6 + 1000;
+        // Waiting here holds the workers back: at most one request in flight and one batch in memory.
         if (bytes >= batchBytes) await flush();
       }
-      bar?.update(++done);
-    }
+      bar?.update(i + 1);
+    }, { maxPending: Math.max(1, workers) }).finally(() => bar?.stop());
     if (batch.length) await flush();
     await inFlight;
-    bar?.stop();
 
     const summary = merger.summary();
     const meta: BuildMeta = {

@@ -106,13 +106,23 @@ export function regionLevels(region: Region): [string | null, string | null, str
   return [at(1), at(2), at(3)];
 }
 
-/**
- * Builds the document for one report. `type` (src/search/doctypes.ts) is not part
- * of ReportDocument, so the caller passes it; `seq` is the report's place in the archive.
- */
-export function toOpenSearchReport(doc: ReportDocument, type: string | null = null, seq = 0): OpenSearchReport {
+/** The analysed fields of a report: the costly part of its document (jieba), computed on a worker thread during a build. */
+export type AnalyzedFields = Pick<OpenSearchReport, 'title' | 'title_words' | 'text' | 'words'>;
+
+/** Normalised title and text, and their jieba words: by the project's one analyzer. */
+export function analyzeFields(doc: Pick<ReportDocument, 'title' | 'text'>): AnalyzedFields {
   const text = normalize(doc.text);
   const title = normalize(doc.title);
+  return { title, title_words: joinWords(words(title)), text, words: joinWords(words(text)) };
+}
+
+/**
+ * Builds the document for one report. `type` (src/search/doctypes.ts) is not part
+ * of ReportDocument, so the caller passes it; `seq` is the report's place in the archive;
+ * `analyzed` is `analyzeFields(doc)` when it was computed elsewhere (a worker thread).
+ */
+export function toOpenSearchReport(doc: ReportDocument, type: string | null = null, seq = 0, analyzed: AnalyzedFields = analyzeFields(doc)): OpenSearchReport {
+  const { title, title_words, text, words } = analyzed;
   const { path, level } = regionPath(doc.region);
   const { text: _text, ...meta } = doc;
   const [l1, l2, l3] = regionLevels(doc.region);
@@ -120,9 +130,9 @@ export function toOpenSearchReport(doc: ReportDocument, type: string | null = nu
     id: doc.id,
     path: doc.path,
     title,
-    title_words: joinWords(words(title)),
+    title_words,
     text,
-    words: joinWords(words(text)),
+    words,
     original: doc.text,
     region_path: path,
     region_code: doc.region.code,
