@@ -142,6 +142,7 @@ async function measureScale(scale: number): Promise<ScaleResult> {
     filter: q.filter,
     cacheCleared: q.cacheCleared,
     measuredAt: new Date().toISOString(),
+    buildFlags: BUILD_FLAGS.join(' '),
     queries: q.queries,
   };
 }
