@@ -7,20 +7,16 @@
  * the CSP. Screenshots (overwritten on every run, committed) go to
  * test/browser/screenshots/. Skipped where chromium is missing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/web/app.js';
+import { hasChromium, openBrowser, type Browser } from '../helpers/browser.js';
 import { buildFixtureIndex, type FixtureIndex } from '../helpers/fixture-index.js';
 import { getJson, qs, serve, type Served } from '../helpers/http.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[test/browser] skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -61,34 +57,23 @@ function covered(spans: Array<[number, number]>): number[] {
 describe.skipIf(!hasChromium)('precedents in chromium', () => {
   let fx: FixtureIndex;
   let srv: Served;
-  let profile: string;
+  let browser: Browser;
   let ctx: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     fx = await buildFixtureIndex();
     srv = await serve(createApp({ handle: { current: () => fx.engine } }));
-    profile = await mkdtemp(join(tmpdir(), 'report-search-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    // a CSP violation (an inline style or script) or a script error shows up here
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    browser = await openBrowser();
+    ({ ctx, page, problems } = browser);
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
+    await browser?.close();
     await srv?.close();
     await fx?.cleanup();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   /** A paragraph with several similar passages: the source of one of the longest pairs. */

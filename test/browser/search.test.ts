@@ -2,24 +2,20 @@
  * The search UI in a real browser: Debian's chromium driven by playwright-core.
  * Skipped, with a visible notice, where /usr/bin/chromium (or $CHROMIUM_PATH) is missing.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/web/app.js';
 import type { SearchResponse } from '../../src/types.js';
 import { PUBLIC_URL_SETTING } from '../../src/web/urls.js';
 import { paragraphCitation } from '../../src/web/viewmodels.js';
+import { hasChromium, openBrowser, type Browser } from '../helpers/browser.js';
 import { buildFixtureIndex, type FixtureIndex } from '../helpers/fixture-index.js';
 import { serve, type Served } from '../helpers/http.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[test/browser] skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 /** axe-core's browser build, evaluated in the page (the CSP refuses an injected <script>). */
@@ -56,38 +52,25 @@ async function axeProblems(page: Page): Promise<AxeViolation[]> {
 describe.skipIf(!hasChromium)('search UI in chromium', () => {
   let fx: FixtureIndex;
   let srv: Served;
-  let profile: string;
+  let browser: Browser;
   let ctx: BrowserContext;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     fx = await buildFixtureIndex();
     const app = createApp({ handle: { current: () => fx.engine } });
     app.set(PUBLIC_URL_SETTING, PUBLIC_URL);
     srv = await serve(app);
-    profile = await mkdtemp(join(tmpdir(), 'report-search-chromium-'));
-    // playwright passes --user-data-dir itself for a persistent context; the machine has no
-    // network, and without these flags chromium stalls on background connections
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    // a CSP violation or a script error shows up here
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    browser = await openBrowser();
+    ({ ctx, page, problems } = browser);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   afterAll(async () => {
-    await ctx?.close();
+    await browser?.close();
     await srv?.close();
     await fx?.cleanup();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('types a query, narrows by a province and a year, and follows a passage to its paragraph', async () => {
