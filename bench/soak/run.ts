@@ -10,13 +10,22 @@
  *     server's lane counters (/healthz) say how many expensive requests were
  *     refused and that the bounds held;
  *  3. once (first run only), the same attack with the budget and lanes off
- *     (`MAX_CONCURRENT=0 BUDGET=0`, the old behaviour).
+ *     (`MAX_CONCURRENT=0 BUDGET=0`, the old behaviour);
+ *  4. once, a hot swap under load (bench/soak/swap.ts): ten clients rotate
+ *     search API requests while `report-search index` publishes a new
+ *     generation (the ×10 data plus three marker reports) into the server's
+ *     index folder; every response must be the old or the new generation's
+ *     body, never a mix, with 0 errors;
+ *  5. once, every page and API rotated at 10 connections for
+ *     SOAK_RSS_SECONDS (default 300) while the server's RSS is sampled every
+ *     5 s (bench/soak/rss.ts): growth from the first minute's median to the
+ *     last minute's, target ≤ 10%.
  *
- * SOAK_SECONDS (default 10) bounds each phase; SOAK_RUNS (default 1) repeats
- * 1–2 on a fresh server, and the table gives each figure's median over the
- * runs (the machine is shared: one run says little). Writes
+ * SOAK_SECONDS (default 10) bounds each of phases 1–3; SOAK_RUNS (default 1)
+ * repeats 1–2 on a fresh server, and the table gives each figure's median over
+ * the runs (the machine is shared: one run says little). Writes
  * bench/soak/results.json (every run, the medians, the load average) and the
- * table of bench/RELIABILITY.md (between its soak markers), and prints it.
+ * tables of bench/RELIABILITY.md (between its soak markers), and prints them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -24,11 +33,14 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { BASE_QUERIES } from '../queries.js';
-import { prepare } from './prepare.js';
+import { prepare, SOAK_WORK } from './prepare.js';
+import { rssSummary, sampleRss } from './rss.js';
+import { hotSwap, prepareSwap, swapTable, type SwapResult } from './swap.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 10);
 const RUNS = Math.max(1, Number(process.env.SOAK_RUNS ?? 1));
+const RSS_SECONDS = Math.max(15, Number(process.env.SOAK_RSS_SECONDS ?? 300));
 export const WORST = '法 OR 治 OR 政 OR 府 OR 建 OR 设 OR 行 OR 执 OR 公 OR 示 OR 制 OR 度 OR 改 OR 革 OR 监 OR 督 OR 服 OR 务 OR 依 OR 规';
 const NORMAL_PATHS = BASE_QUERIES.map((b) => `/api/search?q=${encodeURIComponent(b.q)}`);
 const WORST_PATH = `/api/search?q=${encodeURIComponent(WORST)}&size=100`;
@@ -112,13 +124,13 @@ async function cpuMs(pid: number | undefined): Promise<number | null> {
 const CLOCK_TICKS = 100;
 let serverPid: number | undefined;
 
-async function load(base: string, connections: number, paths: string[]) {
+async function load(base: string, connections: number, paths: string[], seconds = SECONDS) {
   const cpu0 = await cpuMs(serverPid);
   let next = 0;
   const r = await autocannon({
     url: base,
     connections,
-    duration: SECONDS,
+    duration: seconds,
     // One rotation shared by every connection: each request takes the next address. (With one list per
     // connection the connections start together and move in step: all 50 asked the same 12 ms page at once.)
     requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[next++ % paths.length] }) }],
@@ -236,6 +248,8 @@ async function main() {
   } finally {
     await stop(child);
   }
+  const swap = await swapPhase(dataDir, indexDir);
+  const rss = await rssPhase(dataDir, indexDir);
   const results = {
     scale: 10,
     reports: 1200,
@@ -252,15 +266,68 @@ async function main() {
     },
     runs,
     unguarded,
+    swap,
+    rss,
   };
   await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-  const text = `${table(runs, unguarded)}\n\nLoad average (1 min) at the end of each run: ${runs.map((r) => r.loadavg[0]).join(', ')}; ${results.when.slice(0, 10)}, ${RUNS} run${RUNS > 1 ? 's' : ''} of ${SECONDS} s per phase.`;
+  const text = [
+    `${table(runs, unguarded)}\n\nLoad average (1 min) at the end of each run: ${runs.map((r) => r.loadavg[0]).join(', ')}; ${results.when.slice(0, 10)}, ${RUNS} run${RUNS > 1 ? 's' : ''} of ${SECONDS} s per phase.`,
+    `${swapTable(swap)} Load average (1 min) at the end: ${swap.loadavg[0]}.`,
+    rssTable(rss),
+  ].join('\n\n');
   console.log(text);
   // The table in bench/RELIABILITY.md, between its markers: the prose around it is written by hand.
   const doc = new URL('../RELIABILITY.md', import.meta.url);
   const md = await readFile(doc, 'utf8');
   const marked = /(<!-- soak:start -->\n)[\s\S]*?(\n<!-- soak:end -->)/;
   if (marked.test(md)) await writeFile(doc, md.replace(marked, (_, a: string, b: string) => a + text + b));
+}
+
+/** Phase 4 on a server of its own, over a copy of the index (the rebuild must not change the soak's shared one). */
+async function swapPhase(dataDir: string, indexDir: string): Promise<SwapResult & { loadavg: number[] }> {
+  const swap = await prepareSwap(dataDir, indexDir, SOAK_WORK);
+  try {
+    const { base, child } = await startServer(dataDir, swap.indexDir, {});
+    try {
+      const r = await hotSwap(base, { root: ROOT, indexDir: swap.indexDir, dataDir: swap.dataDir, connections: 10, beforeMs: 3000, afterMs: 5000, buildTimeoutMs: 600_000 });
+      console.error('swap', JSON.stringify(r));
+      return { ...r, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    await swap.cleanup();
+  }
+}
+
+/** Phase 5: the long mixed load on a fresh server, its RSS sampled meanwhile. */
+async function rssPhase(dataDir: string, indexDir: string) {
+  const { base, child } = await startServer(dataDir, indexDir, {});
+  try {
+    const during = load(base, 10, await mixedPaths(base), RSS_SECONDS);
+    const [loaded, samples] = await Promise.all([during, sampleRss(child.pid, during)]);
+    const r = { seconds: RSS_SECONDS, load: loaded, ...rssSummary(samples), samples, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
+    console.error('rss', JSON.stringify({ ...r, samples: samples.length }));
+    return r;
+  } finally {
+    await stop(child);
+  }
+}
+
+function rssTable(r: Awaited<ReturnType<typeof rssPhase>>): string {
+  const mb = (x: number) => `${Math.round(x).toLocaleString('en')} MB`;
+  const l = r.load;
+  const statuses = Object.entries(l.codes)
+    .map(([c, k]) => `${k.toLocaleString('en')} × ${c}`)
+    .join(', ');
+  const w = r.windowSeconds === 60 ? 'minute' : `${r.windowSeconds} s`;
+  return [
+    `| server RSS, every page and API rotated for ${r.seconds} s (10 connections, 1 run) | first ${w} (median) | last ${w} (median) | growth | min – max | req/s | p99 | statuses |`,
+    '|---|---|---|---|---|---|---|---|',
+    `| ${r.samples.length} samples, one every 5 s | ${mb(r.firstMb)} | ${mb(r.lastMb)} | **${r.growthPct > 0 ? '+' : ''}${r.growthPct}%** (target ≤ 10%) | ${mb(r.minMb)} – ${mb(r.maxMb)} | ${l.rps.toFixed(1)} | ${ms(l.p99)} | ${statuses}${l.errors ? `, ${l.errors} errors` : ''}${l.timeouts ? `, ${l.timeouts} client timeouts` : ''} |`,
+    '',
+    `Load average (1 min) at the end: ${r.loadavg[0]}.`,
+  ].join('\n');
 }
 
 await main();
