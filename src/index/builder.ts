@@ -108,10 +108,10 @@ export const CACHE_DIR = 'cache';
 const SMALL_ARCHIVE_BYTES = 4 << 20;
 /**
  * Postings held before a segment is written (pairs, position blocks, word
- * lists): the build's memory is bounded by this, not by the archive. ≈ 2,000
+ * lists): the build's memory is bounded by this, not by the archive. ≈ 1,300
  * reports of 20 k characters; each segment adds one merge input at the end.
  */
-const SEGMENT_BYTES = 384 << 20;
+const SEGMENT_BYTES = 256 << 20;
 
 function progressBar(enabled: boolean, label: string) {
   if (!enabled || !process.stderr.isTTY) return null;
