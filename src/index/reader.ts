@@ -154,14 +154,17 @@ export async function openIndexReader(indexDir: string): Promise<IndexReader> {
   // The postings files stay on disk: a query reads a key's list and position blocks by range.
   const sources: FileSource[] = [];
   let grams: GramPostings;
+  let opening = GRAMS_FILE;
   try {
     sources.push(new FileSource(join(genDir, GRAMS_FILE), blocks.grams));
+    opening = POSITIONS_FILE;
     sources.push(new FileSource(join(genDir, POSITIONS_FILE), blocks.positions));
+    // (GramPostings names the file itself when a header is wrong.)
     grams = new GramPostings(sources[0], sources[1]);
   } catch (err) {
     texts.close();
     for (const s of sources) s.close();
-    throw damaged(sources.length < 2 ? (sources.length ? POSITIONS_FILE : GRAMS_FILE) : GRAMS_FILE, err);
+    throw damaged(opening, err);
   }
   let words: WordIndex;
   try {
